@@ -1,0 +1,51 @@
+# Newsroom. `make run` and `make test` work from a fresh clone with Python >= 3.12 present.
+SHELL := /bin/bash
+VENV  := .venv
+PY    := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+# check --deploy runs with production settings and throwaway values (nothing here is used for real)
+DEPLOY_ENV := NEWSROOM_MODE=production SECRET_KEY=$$($(PY) -c 'import secrets;print(secrets.token_urlsafe(64))') \
+	ALLOWED_HOSTS=news.example.org NEWSROOM_VAR_DIR=$$(mktemp -d)
+
+.PHONY: run test lint fmt venv clean worker beat compose-check
+
+venv: $(STAMP)
+$(STAMP): pyproject.toml
+	@test -x $(PY) || { p=$$(scripts/find-python) && echo "Creating $(VENV) with $$p" && $$p -m venv $(VENV); }
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+## run: set up (venv, migrations, static files, demo data once) and serve on 127.0.0.1:$${PORT:-8000};
+##      with REDIS_URL set, a Celery worker and beat run in the same foreground group (Ctrl-C stops all)
+run: venv
+	@scripts/run
+
+## test: the whole suite; service tests skip on a bare machine, run with DATABASE_URL/REDIS_URL set
+test: venv
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+## lint: ruff, mypy, import contracts, migrations up to date, deploy checks with production settings
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy .
+	$(VENV)/bin/lint-imports
+	$(PY) manage.py makemigrations --check --dry-run
+	$(DEPLOY_ENV) $(PY) manage.py check --deploy --fail-level WARNING
+
+fmt: venv
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+worker: venv
+	$(VENV)/bin/celery -A newsroom worker -l info
+
+beat: venv
+	$(VENV)/bin/celery -A newsroom beat -l info
+
+compose-check:
+	docker-compose config -q
+
+clean:
+	rm -rf $(VENV) var *.egg-info .pytest_cache .mypy_cache .ruff_cache

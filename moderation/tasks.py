@@ -1,0 +1,70 @@
+"""Celery tasks. They take ids, are idempotent, and retry transient database/broker errors with backoff."""
+
+from __future__ import annotations
+
+import logging
+from celery import group, shared_task
+from django.conf import settings
+from django.db import DatabaseError
+from django.utils import timezone
+
+from moderation import runner, services
+from moderation.checks import REGISTRY
+from submissions import workflow
+from submissions.models import Article
+from submissions.states import Status
+
+log = logging.getLogger(__name__)
+
+_RETRY = {
+    "autoretry_for": (DatabaseError, ConnectionError),
+    "retry_backoff": 2,
+    "retry_backoff_max": 120,
+    "retry_jitter": True,
+    "max_retries": 8,
+}
+
+
+@shared_task(acks_late=True, **_RETRY)
+def run_checks(revision_id: int) -> None:
+    """Fans out one task per registered check."""
+    group(run_check.s(revision_id, name) for name in REGISTRY).apply_async()
+
+
+@shared_task(acks_late=True, **_RETRY)
+def run_check(revision_id: int, check_name: str) -> None:
+    if check_name not in REGISTRY:
+        log.warning("unknown check %s (revision %s) ignored", check_name, revision_id)
+        return
+    runner.run_check(revision_id, check_name)
+    runner.complete_if_done(revision_id)
+
+
+@shared_task(acks_late=True, **_RETRY)
+def publish_due() -> int:
+    """Beat: publishes scheduled articles whose time has come."""
+    now = timezone.now()
+    due = Article.objects.filter(status=Status.SCHEDULED, publish_at__lte=now).values_list("pk", flat=True)
+    return sum(workflow.article_publish(actor=None, article_id=pk, now=now) is not None for pk in list(due[:500]))
+
+
+@shared_task(acks_late=True, **_RETRY)
+def release_expired_claims() -> int:
+    """Beat: frees leases whose time ran out."""
+    return services.claims_release_expired()
+
+
+@shared_task(acks_late=True, **_RETRY)
+def resume_stalled_checks() -> int:
+    """Beat: re-dispatches checks of revisions still `submitted` long after submission (a lost message, a
+    broker outage at submit time). Safe because every check task is idempotent."""
+    cutoff = timezone.now() - settings.NEWSROOM["STALLED_CHECKS_AFTER"]
+    stalled = Article.objects.filter(
+        status=Status.SUBMITTED, submitted_at__lte=cutoff, current_revision__isnull=False
+    ).values_list("current_revision_id", flat=True)
+    count = 0
+    for revision_id in list(stalled[:500]):
+        run_checks.delay(revision_id)
+        count += 1
+    return count
+

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "newsroom.accounts"
+    label = "accounts"
+    verbose_name = "Accounts"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        from newsroom.accounts.roles import ensure_role_groups
+
+        post_migrate.connect(ensure_role_groups, dispatch_uid="accounts.ensure_role_groups")

@@ -1,0 +1,77 @@
+"""Roles are groups with permission codenames; code checks permissions, never group names.
+
+Reader is the anonymous visitor and has no group.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.apps import apps as global_apps
+from django.db import DEFAULT_DB_ALIAS
+
+CONTRIBUTOR = "contributor"
+EDITOR = "editor"
+CHIEF_EDITOR = "chief_editor"
+ROLES = (CONTRIBUTOR, EDITOR, CHIEF_EDITOR)
+STAFF_ROLES = (EDITOR, CHIEF_EDITOR)
+
+_CONTRIBUTOR_PERMS = ["submissions.add_article"]
+_EDITOR_PERMS = [
+    *_CONTRIBUTOR_PERMS,
+    "submissions.view_article",
+    "submissions.change_article",
+    "submissions.moderate_article",
+    "submissions.view_category",
+    "moderation.view_checkresult",
+]
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    CONTRIBUTOR: _CONTRIBUTOR_PERMS,
+    EDITOR: _EDITOR_PERMS,
+    CHIEF_EDITOR: [
+        *_EDITOR_PERMS,
+        "submissions.retract_article",
+        "submissions.add_category",
+        "submissions.change_category",
+        "accounts.view_user",
+        "accounts.change_user",
+    ],
+}
+
+
+def ensure_role_groups(sender: Any = None, using: str = DEFAULT_DB_ALIAS, apps: Any = global_apps, **kwargs: Any) -> None:
+    """post_migrate: create the role groups and (re)attach their permissions. Idempotent."""
+    try:
+        group_model = apps.get_model("auth", "Group")
+        permission_model = apps.get_model("auth", "Permission")
+    except LookupError:
+        return
+    for role, perms in ROLE_PERMISSIONS.items():
+        group, _ = group_model.objects.using(using).get_or_create(name=role)
+        wanted = []
+        for perm in perms:
+            app_label, codename = perm.split(".", 1)
+            found = permission_model.objects.using(using).filter(
+                content_type__app_label=app_label, codename=codename
+            )
+            wanted.extend(found)
+        group.permissions.set(wanted)
+
+
+def grant_role(user: Any, role: str) -> None:
+    from django.contrib.auth.models import Group
+
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r}")
+    group, _ = Group.objects.get_or_create(name=role)
+    user.groups.add(group)
+    if role in STAFF_ROLES and not user.is_staff:
+        user.is_staff = True  # editors work in the admin too
+        user.save(update_fields=["is_staff"])
+    # Django caches permissions on the instance; a fresh check must see the new role.
+    for cache in ("_perm_cache", "_user_perm_cache", "_group_perm_cache"):
+        user.__dict__.pop(cache, None)
+
+
+def user_roles(user: Any) -> list[str]:
+    return sorted(name for name in user.groups.values_list("name", flat=True) if name in ROLES)

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from newsroom.publishing import apis
+
+urlpatterns = [
+    path("feed/", apis.FeedApi.as_view(), name="feed"),
+    path("feed/<slug:slug>/", apis.FeedArticleApi.as_view(), name="feed-article"),
+]

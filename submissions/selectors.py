@@ -1,0 +1,45 @@
+"""Reads of articles, with their joins done. Other apps (publishing, moderation) read through here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from submissions.errors import NotFound
+from submissions.models import Article, Category
+from submissions.states import Status
+
+
+def article_get_for_actor(*, actor: Any, article_id: int, lock: bool = False) -> Article:
+    """The author's own article; anyone else gets NotFound (a draft's existence is private)."""
+    qs = Article.objects.select_related("category", "current_revision")
+    if lock:
+        qs = qs.select_for_update(of=("self",))
+    article = qs.filter(pk=article_id, author_id=actor.pk).first()
+    if article is None:
+        raise NotFound()
+    return article
+
+
+def articles_of_author(*, actor: Any) -> QuerySet[Article]:
+    return Article.objects.filter(author_id=actor.pk).select_related("category").order_by("-created_at", "-id")
+
+
+def published_articles() -> QuerySet[Article]:
+    return (
+        Article.objects.filter(status=Status.PUBLISHED)
+        .select_related("category", "author")
+        .order_by("-published_at", "-id")
+    )
+
+
+def published_article_by_slug(*, slug: str) -> Article:
+    article = published_articles().filter(slug=slug).first()
+    if article is None:
+        raise NotFound()
+    return article
+
+
+def active_categories() -> QuerySet[Category]:
+    return Category.objects.filter(is_active=True)

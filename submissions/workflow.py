@@ -1,0 +1,269 @@
+"""The article lifecycle. The only module that assigns `Article.status`.
+
+Every transition: locks the row, checks the state (TRANSITIONS) and the actor's right, saves with update_fields,
+writes an ArticleEvent in the same transaction, and schedules side effects after commit.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from slugify import slugify
+
+from submissions.errors import (
+    ClaimedByOther,
+    ConflictOfInterest,
+    EmailNotVerified,
+    IncompleteArticle,
+    InvalidTransition,
+    NotAllowed,
+    NotFound,
+)
+from submissions.models import Article, ArticleEvent, Revision
+from submissions.signals import article_published, article_submitted
+from submissions.states import EDITABLE_STATES, TRANSITIONS, Action, RejectReason, Status
+
+__all__ = ["EDITABLE_STATES", "TRANSITIONS", "Action", "Status"]
+
+MODERATE = "submissions.moderate_article"
+RETRACT = "submissions.retract_article"
+
+
+# --- helpers ------------------------------------------------------------------------------------------------------
+
+
+def _locked(article_id: int) -> Article:
+    article = Article.objects.select_for_update().filter(pk=article_id).first()
+    if article is None:
+        raise NotFound()
+    return article
+
+
+def _move(
+    article: Article,
+    action: str,
+    *,
+    actor: Any,
+    fields: dict[str, Any] | None = None,
+    message: str = "",
+    data: dict[str, Any] | None = None,
+) -> ArticleEvent:
+    """Checks the move against TRANSITIONS, applies it with `fields`, and records it."""
+    sources, target = TRANSITIONS[action]
+    if article.status not in sources:
+        raise InvalidTransition(
+            _("Cannot %(action)s: the article is %(status)s.")
+            % {"action": action, "status": Status(article.status).label},
+            status=article.status,
+            action=str(action),
+        )
+    previous = article.status
+    article.status = target
+    changed = ["status", "updated_at"]
+    for name, value in (fields or {}).items():
+        setattr(article, name, value)
+        changed.append(name)
+    article.save(update_fields=changed)
+    return ArticleEvent.objects.create(
+        article=article,
+        actor=actor if getattr(actor, "pk", None) else None,
+        action=action,
+        from_status=previous,
+        to_status=target,
+        message=message,
+        data=data or {},
+    )
+
+
+def _require_editor(actor: Any, article: Article) -> None:
+    if not actor.has_perm(MODERATE):
+        raise NotAllowed()
+    if article.author_id == actor.pk:
+        raise ConflictOfInterest()
+    if article.claim_is_live() and article.claimed_by_id != actor.pk:
+        raise ClaimedByOther(claimed_by=article.claimed_by_id)
+
+
+def _require_author(actor: Any, article: Article) -> None:
+    if article.author_id != actor.pk:
+        raise NotFound()  # another person's article does not exist for them
+
+
+_NO_CLAIM = {"claimed_by": None, "claim_expires_at": None}
+
+
+def unique_slug(title: str, article_id: int) -> str:
+    base = slugify(title, max_length=100, word_boundary=True) or f"article-{article_id}"
+    taken = set(Article.objects.filter(slug__startswith=base).exclude(pk=article_id).values_list("slug", flat=True))
+    if base not in taken:
+        return base
+    n = 2
+    while f"{base}-{n}" in taken:
+        n += 1
+    return f"{base}-{n}"
+
+
+# --- author -------------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def article_submit(*, actor: Any, article_id: int) -> Article:
+    article = _locked(article_id)
+    _require_author(actor, article)
+    if not actor.is_email_verified:
+        raise EmailNotVerified()
+    missing = {
+        name: [{"code": "required", "message": str(_("This field is required."))}]
+        for name in ("title", "body", "category")
+        if not getattr(article, name if name != "category" else "category_id")
+    }
+    if missing and article.status in TRANSITIONS[Action.SUBMIT][0]:
+        raise IncompleteArticle(fields=missing)
+    last = article.revisions.order_by("-number").values_list("number", flat=True).first() or 0
+    now = timezone.now()
+    # the state check runs first inside _move, before a revision is created: create it after the move
+    event = _move(article, Action.SUBMIT, actor=actor, fields={"submitted_at": now, "risk_score": None})
+    revision = Revision.objects.create(
+        article=article,
+        number=last + 1,
+        title=article.title,
+        lead=article.lead,
+        body=article.body,
+        language=article.language,
+        category_id=article.category_id,
+        created_by=actor,
+        created_at=now,
+    )
+    article.current_revision = revision
+    article.save(update_fields=["current_revision"])
+    event.data = {"revision": revision.number}
+    event.save(update_fields=["data"])
+    transaction.on_commit(
+        lambda: article_submitted.send(sender=Article, article_id=article.pk, revision_id=revision.pk)
+    )
+    return article
+
+
+@transaction.atomic
+def article_withdraw(*, actor: Any, article_id: int) -> Article:
+    article = _locked(article_id)
+    _require_author(actor, article)
+    _move(article, Action.WITHDRAW, actor=actor)
+    return article
+
+
+# --- automated checks (the system) ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def article_checks_completed(*, revision_id: int, risk_score: float, summary: dict[str, Any]) -> Article | None:
+    """submitted -> in_review once every check of the current revision has a result. Idempotent: a repeat,
+    or a result for a superseded revision, changes nothing and returns None."""
+    revision = Revision.objects.filter(pk=revision_id).only("article_id").first()
+    if revision is None:
+        return None
+    article = _locked(revision.article_id)
+    if article.current_revision_id != revision_id or article.status != Status.SUBMITTED:
+        return None
+    _move(article, Action.CHECKS_COMPLETE, actor=None, fields={"risk_score": risk_score}, data=summary)
+    return article
+
+
+# --- editors ------------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def article_request_changes(*, actor: Any, article_id: int, message: str) -> Article:
+    article = _locked(article_id)
+    _require_editor(actor, article)
+    _move(article, Action.REQUEST_CHANGES, actor=actor, fields=_NO_CLAIM, message=message)
+    return article
+
+
+@transaction.atomic
+def article_reject(*, actor: Any, article_id: int, reason_code: str, message: str) -> Article:
+    article = _locked(article_id)
+    _require_editor(actor, article)
+    reason = RejectReason(reason_code)  # the API validated it; a bad code here is a programming error
+    _move(
+        article,
+        Action.REJECT,
+        actor=actor,
+        fields={**_NO_CLAIM, "reject_reason": reason.value},
+        message=message,
+        data={"reason_code": reason.value},
+    )
+    return article
+
+
+@transaction.atomic
+def article_approve(*, actor: Any, article_id: int, publish_at: datetime | None = None, note: str = "") -> Article:
+    """Approves for publication at `publish_at`, or now (published in the same transaction)."""
+    article = _locked(article_id)
+    _require_editor(actor, article)
+    now = timezone.now()
+    when = publish_at if publish_at and publish_at > now else now
+    _move(
+        article,
+        Action.APPROVE,
+        actor=actor,
+        fields={**_NO_CLAIM, "publish_at": when},
+        message=note,
+        data={"publish_at": when.isoformat()},
+    )
+    if when <= now:
+        _publish(article, actor=actor)
+    return article
+
+
+@transaction.atomic
+def article_publish(*, actor: Any, article_id: int, now: datetime | None = None) -> Article | None:
+    """Publishes a scheduled article whose time has come (beat, actor None). Idempotent: None if not due."""
+    now = now or timezone.now()
+    article = _locked(article_id)
+    if article.status != Status.SCHEDULED or (article.publish_at and article.publish_at > now):
+        return None
+    _publish(article, actor=actor)
+    return article
+
+
+def _publish(article: Article, *, actor: Any) -> None:
+    now = timezone.now()
+    for attempt in range(5):
+        slug = unique_slug(article.title, article.pk)
+        try:
+            with transaction.atomic():  # a concurrent publish may take the same slug: retry with the next one
+                _move(article, Action.PUBLISH, actor=actor, fields={"slug": slug, "published_at": now})
+            break
+        except IntegrityError:
+            article.status = Status.SCHEDULED
+            if attempt == 4:
+                raise
+    transaction.on_commit(lambda: article_published.send(sender=Article, article_id=article.pk))
+
+
+@transaction.atomic
+def article_retract(*, actor: Any, article_id: int, message: str) -> Article:
+    article = _locked(article_id)
+    if not actor.has_perm(RETRACT):
+        raise NotAllowed()
+    _move(article, Action.RETRACT, actor=actor, fields={"retracted_at": timezone.now()}, message=message)
+    return article
+
+
+# --- claims (a lease, not a state; recorded in the same audit trail) ----------------------------------------------
+
+
+def record_claim_event(*, article: Article, actor: Any, action: str, data: dict[str, Any] | None = None) -> None:
+    ArticleEvent.objects.create(
+        article=article,
+        actor=actor if getattr(actor, "pk", None) else None,
+        action=action,
+        from_status=article.status,
+        to_status=article.status,
+        data=data or {},
+    )

@@ -1,0 +1,132 @@
+import re
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+
+from newsroom.accounts.models import User
+from newsroom.accounts.roles import user_roles
+from tests.conftest import error_code
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+TOKEN_RE = re.compile(r"verify-email/\?token=(\S+)")
+
+
+def register(api, email="new@example.org", password=PASSWORD, lang="ru"):
+    return api(lang=lang).post(
+        "/api/v1/auth/register/", {"email": email, "password": password, "display_name": "Новый Автор"}, format="json"
+    )
+
+
+def token_from_mail(message) -> str:
+    from urllib.parse import unquote
+
+    return unquote(TOKEN_RE.search(message.body).group(1))
+
+
+def test_register_creates_unverified_contributor_and_mails_a_link(api):
+    response = register(api, email="  New@Example.org ")
+    assert response.status_code == 201
+    assert response.json()["email"] == "new@example.org"
+    user = User.objects.get(email="new@example.org")
+    assert not user.is_email_verified
+    assert user_roles(user) == ["contributor"]
+    assert len(mail.outbox) == 1
+    assert "Подтвердите" in mail.outbox[0].subject  # Russian by default
+    assert token_from_mail(mail.outbox[0])
+
+
+def test_register_speaks_english_when_asked(api):
+    register(api, lang="en")
+    assert mail.outbox[0].subject == "Confirm your e-mail address"
+
+
+def test_register_with_a_known_address_answers_the_same_and_creates_nobody(api, contributor):
+    first = register(api, email=contributor.email.upper())
+    assert first.status_code == 201
+    assert User.objects.filter(email=contributor.email).count() == 1
+    assert len(mail.outbox) == 1 and "verify-email" not in mail.outbox[0].body
+    fresh = register(api, email="fresh@example.org")
+    assert set(first.json()) == set(fresh.json())
+
+
+def test_register_rejects_a_weak_password_with_field_errors(api):
+    response = register(api, password="12345")
+    assert response.status_code == 400
+    body = response.json()["error"]
+    assert body["code"] == "invalid"
+    assert {e["code"] for e in body["fields"]["password"]} >= {"password_too_short"}
+    assert not User.objects.exists()
+
+
+def test_verify_email_with_the_mailed_token_then_replay_is_harmless(api):
+    register(api)
+    token = token_from_mail(mail.outbox[0])
+    response = api().post("/api/v1/auth/verify-email/", {"token": token}, format="json")
+    assert response.status_code == 200 and response.json()["email_verified"] is True
+    assert api().post("/api/v1/auth/verify-email/", {"token": token}, format="json").status_code == 200
+
+
+def test_verify_email_refuses_a_forged_token(api):
+    response = api().post("/api/v1/auth/verify-email/", {"token": "abc:def:ghi"}, format="json")
+    assert response.status_code == 400 and error_code(response) == "invalid_token"
+
+
+def test_verification_page_confirms_on_post_only(client):
+    from django.test import Client
+
+    from newsroom.accounts.tokens import make_verification_token
+    from tests.factories import UserFactory
+
+    user = UserFactory(email_verified_at=None)
+    token = make_verification_token(user.pk, user.email)
+    page = Client().get(f"/verify-email/?token={token}")
+    assert page.status_code == 200
+    user.refresh_from_db()
+    assert not user.is_email_verified  # GET (a mail scanner) changes nothing
+    assert Client().post("/verify-email/", {"token": token}).status_code == 200
+    user.refresh_from_db()
+    assert user.is_email_verified
+
+
+def test_login_me_logout(api, contributor):
+    response = api().post("/api/v1/auth/login/", {"email": contributor.email, "password": PASSWORD}, format="json")
+    assert response.status_code == 200
+    token = response.json()["token"]
+    client = api()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    me = client.get("/api/v1/me/")
+    assert me.status_code == 200 and me.json()["email"] == contributor.email
+    assert client.patch("/api/v1/me/", {"display_name": "Иван"}, format="json").json()["display_name"] == "Иван"
+    assert client.post("/api/v1/auth/logout/").status_code == 204
+    assert client.get("/api/v1/me/").status_code == 401
+
+
+def test_login_with_a_wrong_password(api, contributor):
+    response = api(lang="en").post(
+        "/api/v1/auth/login/", {"email": contributor.email, "password": "nope-nope-nope"}, format="json"
+    )
+    assert response.status_code == 400
+    assert response.json()["error"] == {
+        "code": "invalid_credentials",
+        "message": "E-mail or password is incorrect.",
+        "fields": {},
+    }
+
+
+def test_anonymous_me_is_401_with_a_localized_message(api):
+    ru = api().get("/api/v1/me/")
+    en = api(lang="en").get("/api/v1/me/")
+    assert ru.status_code == en.status_code == 401
+    assert error_code(ru) == "not_authenticated"
+    assert ru.json()["error"]["message"] != en.json()["error"]["message"]
+
+
+def test_create_staff_command(monkeypatch):
+    monkeypatch.setenv("NEWSROOM_PASSWORD", PASSWORD)
+    call_command("create_staff", email="Chief@Example.org", role="chief_editor")
+    user = User.objects.get(email="chief@example.org")
+    assert user.is_staff and user.is_email_verified
+    assert user.has_perm("submissions.moderate_article") and user.has_perm("submissions.retract_article")

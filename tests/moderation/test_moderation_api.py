@@ -1,0 +1,171 @@
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from moderation.tasks import release_expired_claims
+from submissions import workflow
+from submissions.models import Article
+from submissions.states import Status
+from tests.conftest import error_code
+from tests.factories import ArticleFactory, EditorFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def in_review(contributor, commit):
+    def make(**kw):
+        article = ArticleFactory(author=kw.pop("author", contributor), **kw)
+        with commit():
+            workflow.article_submit(actor=article.author, article_id=article.pk)
+        article.refresh_from_db()
+        assert article.status == Status.IN_REVIEW
+        return article
+
+    return make
+
+
+def test_queue_lists_in_review_by_risk_with_check_summary(api, editor, in_review):
+    risky = in_review(body="Коротко.")
+    calm = in_review()
+    response = api(editor).get("/api/v1/moderation/queue/")
+    assert response.status_code == 200
+    items = response.json()["results"]
+    assert [i["id"] for i in items] == [risky.pk, calm.pk]
+    assert items[0]["checks"] == [{"check": "content_rules", "outcome": "fail", "score": risky.risk_score}]
+
+
+def test_queue_query_count_does_not_grow_with_page_size(api, editor, in_review, django_assert_max_num_queries):
+    client = api(editor)
+    for _ in range(2):
+        in_review()
+    with django_assert_max_num_queries(20) as small:
+        client.get("/api/v1/moderation/queue/?limit=2")
+    for _ in range(12):
+        in_review()
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert len(client.get("/api/v1/moderation/queue/?limit=14").json()["results"]) == 14
+
+
+def test_claim_next_then_nothing_left(api, editor, in_review):
+    article = in_review()
+    client = api(editor)
+    first = client.post("/api/v1/moderation/queue/claim-next/")
+    assert first.status_code == 200 and first.json()["id"] == article.pk
+    assert first.json()["claimed_by"]["id"] == editor.pk and first.json()["body"]
+    assert client.post("/api/v1/moderation/queue/claim-next/").status_code == 204
+
+
+def test_claim_next_never_hands_an_editor_their_own_article(api, editor, in_review):
+    in_review(author=editor)
+    assert api(editor).post("/api/v1/moderation/queue/claim-next/").status_code == 204
+
+
+def test_a_claimed_article_is_closed_to_other_editors_until_released(api, editor, in_review):
+    article = in_review()
+    other = api(EditorFactory())
+    api(editor).post(f"/api/v1/moderation/articles/{article.pk}/claim/")
+    for path in ("claim", "approve", "release"):
+        response = other.post(f"/api/v1/moderation/articles/{article.pk}/{path}/", {}, format="json")
+        assert response.status_code == 409 and error_code(response) == "claimed_by_other", path
+    assert api(editor).post(f"/api/v1/moderation/articles/{article.pk}/release/").status_code == 200
+    assert other.post(f"/api/v1/moderation/articles/{article.pk}/claim/").status_code == 200
+
+
+def test_expired_claims_are_released_by_beat(api, editor, in_review):
+    article = in_review()
+    api(editor).post(f"/api/v1/moderation/articles/{article.pk}/claim/")
+    Article.objects.filter(pk=article.pk).update(claim_expires_at=timezone.now() - dt.timedelta(seconds=1))
+    assert release_expired_claims() == 1
+    assert Article.objects.get(pk=article.pk).claimed_by is None
+
+
+def test_approve_publishes_now(api, editor, in_review):
+    article = in_review()
+    response = api(editor).post(f"/api/v1/moderation/articles/{article.pk}/approve/", {"note": "ок"}, format="json")
+    assert response.status_code == 200
+    assert response.json()["status"] == "published" and response.json()["slug"]
+
+
+def test_approve_with_a_time_schedules(api, editor, in_review):
+    article = in_review()
+    when = (timezone.now() + dt.timedelta(hours=2)).isoformat()
+    response = api(editor).post(
+        f"/api/v1/moderation/articles/{article.pk}/approve/", {"publish_at": when}, format="json"
+    )
+    assert response.json()["status"] == "scheduled"
+
+
+def test_approve_a_draft_is_an_invalid_transition(api, editor, draft):
+    response = api(editor).post(f"/api/v1/moderation/articles/{draft.pk}/approve/", {}, format="json")
+    assert response.status_code == 409 and error_code(response) == "invalid_transition"
+
+
+def test_a_contributor_cannot_approve(api, in_review):
+    article = in_review()
+    response = api(UserFactory()).post(f"/api/v1/moderation/articles/{article.pk}/approve/", {}, format="json")
+    assert response.status_code == 403 and error_code(response) == "permission_denied"
+    assert Article.objects.get(pk=article.pk).status == Status.IN_REVIEW
+
+
+def test_an_editor_cannot_approve_their_own_article(api, editor, in_review):
+    article = in_review(author=editor)
+    response = api(editor).post(f"/api/v1/moderation/articles/{article.pk}/approve/", {}, format="json")
+    assert response.status_code == 403 and error_code(response) == "conflict_of_interest"
+
+
+def test_reject_needs_a_known_reason(api, editor, in_review):
+    article = in_review()
+    client = api(editor)
+    bad = client.post(f"/api/v1/moderation/articles/{article.pk}/reject/", {"reason_code": "meh"}, format="json")
+    assert bad.status_code == 400 and set(bad.json()["error"]["fields"]) == {"reason_code", "message"}
+    ok = client.post(
+        f"/api/v1/moderation/articles/{article.pk}/reject/", {"reason_code": "spam", "message": "Реклама."},
+        format="json",
+    )
+    assert ok.json()["status"] == "rejected" and ok.json()["reject_reason"] == "spam"
+
+
+def test_request_changes_then_the_author_edits_and_resubmits(api, editor, contributor, in_review):
+    article = in_review()
+    response = api(editor).post(
+        f"/api/v1/moderation/articles/{article.pk}/request-changes/", {"message": "Добавьте источник."},
+        format="json",
+    )
+    assert response.json()["status"] == "changes_requested"
+    author = api(contributor)
+    assert author.patch(f"/api/v1/articles/{article.pk}/", {"lead": "Новый лид"}, format="json").status_code == 200
+    assert author.post(f"/api/v1/articles/{article.pk}/submit/").json()["revision"] == 2
+    assert Article.objects.get(pk=article.pk).status == Status.IN_REVIEW
+
+
+def test_retract_is_for_chief_editors(api, editor, in_review):
+    article = in_review()
+    api(editor).post(f"/api/v1/moderation/articles/{article.pk}/approve/", {}, format="json")
+    denied = api(editor).post(f"/api/v1/moderation/articles/{article.pk}/retract/", {"message": "x"}, format="json")
+    assert denied.status_code == 403
+    chief = api(EditorFactory(role="chief_editor"))
+    response = chief.post(f"/api/v1/moderation/articles/{article.pk}/retract/", {"message": "Ошибка"}, format="json")
+    assert response.status_code == 200 and response.json()["status"] == "retracted"
+
+
+def test_editors_do_not_see_drafts(api, editor, draft):
+    assert api(editor).get(f"/api/v1/moderation/articles/{draft.pk}/").status_code == 404
+
+
+def test_admin_actions_use_the_workflow(client, editor, in_review):
+    approve_me, reject_me, own = in_review(), in_review(), in_review(author=editor)
+    client.force_login(editor)
+    page = client.get("/admin/submissions/article/?status__exact=in_review")
+    assert page.status_code == 200 and approve_me.title in page.content.decode()
+    client.post("/admin/submissions/article/", {"action": "approve", "_selected_action": [approve_me.pk, own.pk]})
+    assert Article.objects.get(pk=approve_me.pk).status == Status.PUBLISHED
+    assert Article.objects.get(pk=own.pk).status == Status.IN_REVIEW  # conflict of interest, reported
+    form = client.post("/admin/submissions/article/", {"action": "reject", "_selected_action": [reject_me.pk]})
+    assert form.status_code == 200 and b"reason_code" in form.content
+    client.post(
+        "/admin/submissions/article/",
+        {"action": "reject", "_selected_action": [reject_me.pk], "apply": "1", "reason_code": "spam", "message": "x"},
+    )
+    assert Article.objects.get(pk=reject_me.pk).status == Status.REJECTED
