@@ -1,0 +1,97 @@
+"""Cross-cutting behaviour: health, schema, error shape, translations."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import polib
+import pytest
+from django.utils import translation
+
+from newsroom.api import errors
+from submissions import errors as submission_errors
+from newsroom.accounts import services as account_services
+
+ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.django_db
+
+
+def test_healthz_reports_the_database_and_broker(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["database"]["status"] == "up" and body["status"] in {"ok", "degraded"}
+    assert body["broker"]["status"] in {"eager", "up"}
+
+
+def test_healthz_is_503_when_the_database_is_unreachable(tmp_path):
+    """A real outage: a separate process whose DATABASE_URL points at nothing listening."""
+    script = (
+        "import django, json; django.setup(); from django.test import Client; "
+        "r = Client().get('/healthz'); print(json.dumps({'status': r.status_code, 'retry': r.get('Retry-After'), "
+        "'body': json.loads(r.content)}))"
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+        "DATABASE_URL": "postgres://nobody@127.0.0.1:9/none",
+        "NEWSROOM_VAR_DIR": str(tmp_path),
+        "REDIS_URL": "",
+        "ALLOWED_HOSTS": "testserver",
+    }
+    out = subprocess.run([sys.executable, "-c", script], env=env, cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    assert result["status"] == 503 and result["retry"] == "5"
+    assert result["body"]["database"]["status"] == "down"
+
+
+def test_openapi_schema_and_docs(client):
+    schema = client.get("/api/schema/?format=json")
+    assert schema.status_code == 200
+    paths = schema.json()["paths"]
+    for path in (
+        "/api/v1/auth/register/",
+        "/api/v1/articles/{article_id}/submit/",
+        "/api/v1/moderation/queue/claim-next/",
+        "/api/v1/feed/",
+    ):
+        assert path in paths
+    assert client.get("/api/docs/").status_code == 200
+
+
+def test_malformed_json_is_a_400_in_the_one_error_shape(api):
+    response = api().generic("POST", "/api/v1/auth/login/", "{nope", content_type="application/json")
+    assert response.status_code == 400
+    assert set(response.json()["error"]) == {"code", "message", "fields"}
+    assert response.json()["error"]["code"] == "malformed_request"
+
+
+def _application_errors():
+    modules = (errors, submission_errors, account_services)
+    seen = {}
+    for module in modules:
+        for value in vars(module).values():
+            if isinstance(value, type) and issubclass(value, errors.ApplicationError):
+                seen[value.code] = value
+    return sorted(seen.items())
+
+
+@pytest.mark.parametrize(("code", "error"), _application_errors())
+def test_every_error_message_has_a_russian_translation(code, error):
+    with translation.override("en"):
+        english = str(error.default_message)
+    with translation.override("ru"):
+        russian = str(error.default_message)
+    assert russian != english, f"{code}: no Russian translation for {english!r}"
+
+
+def test_compiled_catalogue_matches_its_source():
+    po = polib.pofile(str(ROOT / "newsroom/locale/ru/LC_MESSAGES/django.po"))
+    mo = polib.mofile(str(ROOT / "newsroom/locale/ru/LC_MESSAGES/django.mo"))
+    source = {e.msgid: e.msgstr for e in po.translated_entries()}
+    compiled = {e.msgid: e.msgstr for e in mo if e.msgid}
+    assert source == compiled, "run: .venv/bin/python manage.py compilemessages -l ru -i .venv"
+    assert not po.untranslated_entries()
