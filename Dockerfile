@@ -47,7 +47,7 @@ COPY . .
 # values, so that no generated var/secret_key ends up in a layer; nothing here touches a database.
 # Then var/ and the directories that may become volumes (media, mail) are handed to the app user: Docker
 # copies a directory's ownership into a fresh named volume mounted on it.
-RUN NEWSROOM_MODE=production SECRET_KEY=build-only ALLOWED_HOSTS=localhost \
+RUN NEWSROOM_MODE=production SECRET_KEY=build-only ALLOWED_HOSTS=localhost EMAIL_URL=consolemail:// \
         python manage.py collectstatic --noinput -v0 \
  && test ! -e var/secret_key \
  && mkdir -p var/media var/mail \

@@ -5,7 +5,7 @@ PY    := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 # check --deploy runs with production settings and throwaway values (nothing here is used for real)
 DEPLOY_ENV := NEWSROOM_MODE=production SECRET_KEY=$$($(PY) -c 'import secrets;print(secrets.token_urlsafe(64))') \
-	ALLOWED_HOSTS=news.example.org NEWSROOM_VAR_DIR=$$(mktemp -d)
+	ALLOWED_HOSTS=news.example.org EMAIL_URL=smtp+tls://mailer:secret@mail.example.org:587 NEWSROOM_VAR_DIR=$$(mktemp -d)
 
 .PHONY: run test lint fmt venv clean worker beat compose-check
 

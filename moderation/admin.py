@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
@@ -23,8 +24,7 @@ class EventInline(admin.TabularInline):
     model = ArticleEvent
     extra = 0
     can_delete = False
-    fields = ["created_at", "action", "actor", "from_status", "to_status", "message"]
-    readonly_fields = fields
+    fields = readonly_fields = ("created_at", "action", "actor", "from_status", "to_status", "message")
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -53,35 +53,6 @@ def _apply(
         modeladmin.message_user(request, _("%(n)d article(s) updated.") % {"n": done}, messages.SUCCESS)
 
 
-def _with_form(
-    form_class: type[forms.Form], title: Any, action: str
-) -> Callable[[admin.ModelAdmin, HttpRequest, QuerySet], HttpResponse | None]:
-    """An admin action that first asks for a reason/message on an intermediate page."""
-
-    def decorator(
-        apply: Callable[[Any, dict[str, Any]], Callable[[int], Any]],
-    ) -> Callable[[admin.ModelAdmin, HttpRequest, QuerySet], HttpResponse | None]:
-        def view(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
-            form = form_class(request.POST if "apply" in request.POST else None)
-            if form.is_valid():
-                _apply(modeladmin, request, queryset, apply(request.user, form.cleaned_data))
-                return None
-            context = {
-                **modeladmin.admin_site.each_context(request),
-                "title": title,
-                "form": form,
-                "articles": queryset,
-                "action": action,
-                "opts": modeladmin.model._meta,
-                "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
-            }
-            return TemplateResponse(request, "admin/moderation/decision_form.html", context)
-
-        return view
-
-    return decorator
-
-
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     list_display = ["id", "title", "status", "language", "category", "author", "risk_score", "submitted_at"]
@@ -89,7 +60,7 @@ class ArticleAdmin(admin.ModelAdmin):
     search_fields = ["title", "lead"]
     list_select_related = ["category", "author"]
     ordering = ["-submitted_at", "-id"]
-    readonly_fields = [
+    readonly_fields = (
         "author",
         "status",
         "slug",
@@ -104,8 +75,8 @@ class ArticleAdmin(admin.ModelAdmin):
         "reject_reason",
         "created_at",
         "updated_at",
-    ]
-    fields = ["title", "lead", "body", "language", "category", *readonly_fields]
+    )
+    fields = ("title", "lead", "body", "language", "category", *readonly_fields)
     inlines = [EventInline]
     actions = ["approve", "reject", "request_changes"]
 
@@ -123,17 +94,58 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Approve and publish now"), permissions=["moderate"])
     def approve(self, request: HttpRequest, queryset: QuerySet) -> None:
-        _apply(self, request, queryset, lambda pk: workflow.article_approve(actor=request.user, article_id=pk))
+        _apply(
+            self, request, queryset, lambda pk: workflow.article_approve(actor=request.user, article_id=pk)
+        )
 
     @admin.action(description=_("Reject…"), permissions=["moderate"])
-    @_with_form(RejectForm, _("Reject articles"), "reject")
-    def reject(user: Any, data: dict[str, Any]) -> Callable[[int], Any]:  # noqa: N805
-        return lambda pk: workflow.article_reject(actor=user, article_id=pk, **data)
+    def reject(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
+        return self._decide_with_form(
+            request,
+            queryset,
+            RejectForm,
+            _("Reject articles"),
+            "reject",
+            lambda data: lambda pk: workflow.article_reject(actor=request.user, article_id=pk, **data),
+        )
 
     @admin.action(description=_("Request changes…"), permissions=["moderate"])
-    @_with_form(MessageForm, _("Request changes"), "request_changes")
-    def request_changes(user: Any, data: dict[str, Any]) -> Callable[[int], Any]:  # noqa: N805
-        return lambda pk: workflow.article_request_changes(actor=user, article_id=pk, **data)
+    def request_changes(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
+        return self._decide_with_form(
+            request,
+            queryset,
+            MessageForm,
+            _("Request changes"),
+            "request_changes",
+            lambda data: (
+                lambda pk: workflow.article_request_changes(actor=request.user, article_id=pk, **data)
+            ),
+        )
+
+    def _decide_with_form(
+        self,
+        request: HttpRequest,
+        queryset: QuerySet,
+        form_class: type[forms.Form],
+        title: Any,
+        action: str,
+        move_for: Callable[[dict[str, Any]], Callable[[int], Any]],
+    ) -> HttpResponse | None:
+        """Asks for the reason/message on an intermediate page, then applies the move to every article."""
+        form = form_class(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            _apply(self, request, queryset, move_for(form.cleaned_data))
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "form": form,
+            "articles": queryset,
+            "action": action,
+            "opts": self.model._meta,
+            "selected": request.POST.getlist(ACTION_CHECKBOX_NAME),
+        }
+        return TemplateResponse(request, "admin/moderation/decision_form.html", context)
 
     def has_moderate_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm(workflow.MODERATE)

@@ -130,5 +130,3 @@ class RetractApi(APIView):
         data.is_valid(raise_exception=True)
         workflow.article_retract(actor=request.user, article_id=article_id, **data.validated_data)
         return _article(article_id)
-
-

@@ -29,7 +29,9 @@ class CheckResult(models.Model):
         verbose_name = _("check result")
         verbose_name_plural = _("check results")
         constraints = [
-            models.UniqueConstraint(fields=["revision", "check_name"], name="checkresult_revision_check_unique")
+            models.UniqueConstraint(
+                fields=["revision", "check_name"], name="checkresult_revision_check_unique"
+            )
         ]
         ordering = ["revision", "check_name"]
 

@@ -74,9 +74,12 @@ def complete_if_done(revision_id: int) -> bool:
     if {row.check_name for row in results} != set(REGISTRY):
         return False
     summary: dict[str, Any] = {"checks": {row.check_name: row.outcome for row in results}}
-    return workflow.article_checks_completed(
-        revision_id=revision_id, risk_score=risk_score(results), summary=summary
-    ) is not None
+    return (
+        workflow.article_checks_completed(
+            revision_id=revision_id, risk_score=risk_score(results), summary=summary
+        )
+        is not None
+    )
 
 
 def run_all_now(revision_id: int) -> bool:

@@ -31,6 +31,8 @@ def article_get_for_editor(*, article_id: int) -> Article:
 
 
 def check_results_for(*, revision_id: int | None) -> QuerySet[CheckResult]:
+    if revision_id is None:
+        return CheckResult.objects.none()
     return CheckResult.objects.filter(revision_id=revision_id).order_by("check_name")
 
 

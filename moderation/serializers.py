@@ -33,7 +33,7 @@ class PersonOutput(serializers.Serializer):
 
 
 class QueueItemOutput(serializers.ModelSerializer):
-    category = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    category: serializers.SlugRelatedField = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     author = PersonOutput()
     claimed_by = PersonOutput(allow_null=True)
     revision = serializers.IntegerField(source="current_revision.number", default=None)
@@ -58,9 +58,7 @@ class QueueItemOutput(serializers.ModelSerializer):
         ]
 
     def get_checks(self, obj: Article) -> list[dict[str, Any]]:
-        return [
-            {"check": r.check_name, "outcome": r.outcome, "score": r.score} for r in results_summary(obj)
-        ]
+        return [{"check": r.check_name, "outcome": r.outcome, "score": r.score} for r in results_summary(obj)]
 
 
 class ModerationArticleOutput(QueueItemOutput):

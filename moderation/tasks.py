@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+
 from celery import group, shared_task
 from django.conf import settings
 from django.db import DatabaseError
@@ -16,22 +17,32 @@ from submissions.states import Status
 
 log = logging.getLogger(__name__)
 
-_RETRY = {
-    "autoretry_for": (DatabaseError, ConnectionError),
-    "retry_backoff": 2,
-    "retry_backoff_max": 120,
-    "retry_jitter": True,
-    "max_retries": 8,
-}
+# Transient database/broker errors are retried with exponential backoff (at most ~4 min in all, far below the
+# broker's visibility timeout), then the beat sweep `resume_stalled_checks` picks the submission up again.
+_TRANSIENT = (DatabaseError, ConnectionError)
 
 
-@shared_task(acks_late=True, **_RETRY)
+@shared_task(
+    acks_late=True,
+    autoretry_for=_TRANSIENT,
+    retry_backoff=2,
+    retry_backoff_max=120,
+    retry_jitter=True,
+    max_retries=8,
+)
 def run_checks(revision_id: int) -> None:
     """Fans out one task per registered check."""
     group(run_check.s(revision_id, name) for name in REGISTRY).apply_async()
 
 
-@shared_task(acks_late=True, **_RETRY)
+@shared_task(
+    acks_late=True,
+    autoretry_for=_TRANSIENT,
+    retry_backoff=2,
+    retry_backoff_max=120,
+    retry_jitter=True,
+    max_retries=8,
+)
 def run_check(revision_id: int, check_name: str) -> None:
     if check_name not in REGISTRY:
         log.warning("unknown check %s (revision %s) ignored", check_name, revision_id)
@@ -40,21 +51,44 @@ def run_check(revision_id: int, check_name: str) -> None:
     runner.complete_if_done(revision_id)
 
 
-@shared_task(acks_late=True, **_RETRY)
+@shared_task(
+    acks_late=True,
+    autoretry_for=_TRANSIENT,
+    retry_backoff=2,
+    retry_backoff_max=120,
+    retry_jitter=True,
+    max_retries=8,
+)
 def publish_due() -> int:
     """Beat: publishes scheduled articles whose time has come."""
     now = timezone.now()
     due = Article.objects.filter(status=Status.SCHEDULED, publish_at__lte=now).values_list("pk", flat=True)
-    return sum(workflow.article_publish(actor=None, article_id=pk, now=now) is not None for pk in list(due[:500]))
+    return sum(
+        workflow.article_publish(actor=None, article_id=pk, now=now) is not None for pk in list(due[:500])
+    )
 
 
-@shared_task(acks_late=True, **_RETRY)
+@shared_task(
+    acks_late=True,
+    autoretry_for=_TRANSIENT,
+    retry_backoff=2,
+    retry_backoff_max=120,
+    retry_jitter=True,
+    max_retries=8,
+)
 def release_expired_claims() -> int:
     """Beat: frees leases whose time ran out."""
     return services.claims_release_expired()
 
 
-@shared_task(acks_late=True, **_RETRY)
+@shared_task(
+    acks_late=True,
+    autoretry_for=_TRANSIENT,
+    retry_backoff=2,
+    retry_backoff_max=120,
+    retry_jitter=True,
+    max_retries=8,
+)
 def resume_stalled_checks() -> int:
     """Beat: re-dispatches checks of revisions still `submitted` long after submission (a lost message, a
     broker outage at submit time). Safe because every check task is idempotent."""
@@ -67,4 +101,3 @@ def resume_stalled_checks() -> int:
         run_checks.delay(revision_id)
         count += 1
     return count
-

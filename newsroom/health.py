@@ -41,8 +41,11 @@ def _broker() -> dict:
 def healthz(request: HttpRequest) -> JsonResponse:
     database, broker = _database(), _broker()
     ok = database["status"] == "up"
-    body = {"status": ("ok" if broker["status"] != "down" else "degraded") if ok else "down",
-            "database": database, "broker": broker}
+    body = {
+        "status": ("ok" if broker["status"] != "down" else "degraded") if ok else "down",
+        "database": database,
+        "broker": broker,
+    }
     response = JsonResponse(body, status=200 if ok else 503)
     if not ok:
         response["Retry-After"] = "5"

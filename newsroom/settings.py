@@ -38,7 +38,9 @@ def _embedded_secret_key() -> str:
     return path.read_text().strip()
 
 
-SECRET_KEY = env.str("SECRET_KEY") if PRODUCTION else env.str("SECRET_KEY", default="") or _embedded_secret_key()
+SECRET_KEY = (
+    env.str("SECRET_KEY") if PRODUCTION else env.str("SECRET_KEY", default="") or _embedded_secret_key()
+)
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -99,7 +101,10 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers work while a writer commits; IMMEDIATE avoids "database is locked" on lock upgrades.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"init_command": "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=5000;", "transaction_mode": "IMMEDIATE"}
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=5000;",
+            "transaction_mode": "IMMEDIATE",
+        }
     )
 else:
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
@@ -132,11 +137,15 @@ BEAT_INTERVAL = env.float("NEWSROOM_BEAT_INTERVAL", default=60.0)  # seconds bet
 CELERY_BEAT_SCHEDULE = {
     "publish-due-articles": {"task": "moderation.tasks.publish_due", "schedule": BEAT_INTERVAL},
     "release-expired-claims": {"task": "moderation.tasks.release_expired_claims", "schedule": BEAT_INTERVAL},
-    "resume-stalled-checks": {"task": "moderation.tasks.resume_stalled_checks", "schedule": 5 * BEAT_INTERVAL},
+    "resume-stalled-checks": {
+        "task": "moderation.tasks.resume_stalled_checks",
+        "schedule": 5 * BEAT_INTERVAL,
+    },
 }
 
 # --- Mail: EMAIL_URL, or files under var/mail/ ---------------------------------------------------------------
-EMAIL_URL = env.str("EMAIL_URL", default="")
+# production must name a real mail service; files under var/mail/ are for the embedded default only
+EMAIL_URL = env.str("EMAIL_URL") if PRODUCTION else env.str("EMAIL_URL", default="")
 
 
 def _mailer(url: str) -> dict:
@@ -159,7 +168,10 @@ def _mailer(url: str) -> dict:
 MAILERS = {
     "default": _mailer(EMAIL_URL)
     if EMAIL_URL
-    else {"BACKEND": "django.core.mail.backends.filebased.EmailBackend", "OPTIONS": {"file_path": str(VAR_DIR / "mail")}}
+    else {
+        "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "OPTIONS": {"file_path": str(VAR_DIR / "mail")},
+    }
 }
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Newsroom <newsroom@localhost>")
 
@@ -215,6 +227,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"RejectReasonEnum": "submissions.states.RejectReason"},
 }
 
 NEWSROOM = {

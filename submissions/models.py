@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -36,8 +38,12 @@ class Article(models.Model):
     lead = models.CharField(_("lead"), max_length=600, blank=True)
     body = models.TextField(_("body"), max_length=100_000, blank=True)
     language = models.CharField(_("language"), max_length=8, choices=Language.choices, default=Language.RU)
-    category = models.ForeignKey(Category, on_delete=models.PROTECT, null=True, blank=True, related_name="articles")
-    slug = models.SlugField(_("slug"), max_length=120, unique=True, null=True, blank=True, allow_unicode=False)
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, null=True, blank=True, related_name="articles"
+    )
+    slug = models.SlugField(
+        _("slug"), max_length=120, unique=True, null=True, blank=True, allow_unicode=False
+    )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
 
     current_revision = models.ForeignKey(
@@ -79,7 +85,7 @@ class Article(models.Model):
     def __str__(self) -> str:
         return self.title or f"#{self.pk}"
 
-    def claim_is_live(self, now: timezone.datetime | None = None) -> bool:
+    def claim_is_live(self, now: datetime | None = None) -> bool:
         now = now or timezone.now()
         return bool(self.claimed_by_id and self.claim_expires_at and self.claim_expires_at > now)
 

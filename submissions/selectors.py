@@ -23,7 +23,9 @@ def article_get_for_actor(*, actor: Any, article_id: int, lock: bool = False) ->
 
 
 def articles_of_author(*, actor: Any) -> QuerySet[Article]:
-    return Article.objects.filter(author_id=actor.pk).select_related("category").order_by("-created_at", "-id")
+    return (
+        Article.objects.filter(author_id=actor.pk).select_related("category").order_by("-created_at", "-id")
+    )
 
 
 def published_articles() -> QuerySet[Article]:

@@ -33,7 +33,7 @@ class ArticleInput(serializers.Serializer):
 class ArticleOutput(serializers.ModelSerializer):
     """The author's view of their own article."""
 
-    category = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    category: serializers.SlugRelatedField = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     revision = serializers.IntegerField(source="current_revision.number", default=None, read_only=True)
 
     class Meta:

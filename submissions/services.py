@@ -16,7 +16,9 @@ EDITABLE_FIELDS = ("title", "lead", "body", "language", "category")
 
 @transaction.atomic
 def article_create(*, actor: Any, **fields: Any) -> Article:
-    article = Article.objects.create(author=actor, **{k: v for k, v in fields.items() if k in EDITABLE_FIELDS})
+    article = Article.objects.create(
+        author=actor, **{k: v for k, v in fields.items() if k in EDITABLE_FIELDS}
+    )
     ArticleEvent.objects.create(article=article, actor=actor, action=Action.CREATE, to_status=article.status)
     return article
 

@@ -37,7 +37,10 @@ class Action(models.TextChoices):
 # action -> (states it may start from, state it leads to)
 TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     Action.SUBMIT: (frozenset({Status.DRAFT, Status.CHANGES_REQUESTED}), Status.SUBMITTED),
-    Action.WITHDRAW: (frozenset({Status.DRAFT, Status.SUBMITTED, Status.CHANGES_REQUESTED}), Status.WITHDRAWN),
+    Action.WITHDRAW: (
+        frozenset({Status.DRAFT, Status.SUBMITTED, Status.CHANGES_REQUESTED}),
+        Status.WITHDRAWN,
+    ),
     Action.CHECKS_COMPLETE: (frozenset({Status.SUBMITTED}), Status.IN_REVIEW),
     Action.REQUEST_CHANGES: (frozenset({Status.IN_REVIEW}), Status.CHANGES_REQUESTED),
     Action.APPROVE: (frozenset({Status.IN_REVIEW}), Status.SCHEDULED),

@@ -98,7 +98,9 @@ _NO_CLAIM = {"claimed_by": None, "claim_expires_at": None}
 
 def unique_slug(title: str, article_id: int) -> str:
     base = slugify(title, max_length=100, word_boundary=True) or f"article-{article_id}"
-    taken = set(Article.objects.filter(slug__startswith=base).exclude(pk=article_id).values_list("slug", flat=True))
+    taken = set(
+        Article.objects.filter(slug__startswith=base).exclude(pk=article_id).values_list("slug", flat=True)
+    )
     if base not in taken:
         return base
     n = 2
@@ -134,7 +136,7 @@ def article_submit(*, actor: Any, article_id: int) -> Article:
         lead=article.lead,
         body=article.body,
         language=article.language,
-        category_id=article.category_id,
+        category_id=article.category_id or 0,  # checked above: submit requires a category
         created_by=actor,
         created_at=now,
     )
@@ -160,7 +162,9 @@ def article_withdraw(*, actor: Any, article_id: int) -> Article:
 
 
 @transaction.atomic
-def article_checks_completed(*, revision_id: int, risk_score: float, summary: dict[str, Any]) -> Article | None:
+def article_checks_completed(
+    *, revision_id: int, risk_score: float, summary: dict[str, Any]
+) -> Article | None:
     """submitted -> in_review once every check of the current revision has a result. Idempotent: a repeat,
     or a result for a superseded revision, changes nothing and returns None."""
     revision = Revision.objects.filter(pk=revision_id).only("article_id").first()
@@ -201,7 +205,9 @@ def article_reject(*, actor: Any, article_id: int, reason_code: str, message: st
 
 
 @transaction.atomic
-def article_approve(*, actor: Any, article_id: int, publish_at: datetime | None = None, note: str = "") -> Article:
+def article_approve(
+    *, actor: Any, article_id: int, publish_at: datetime | None = None, note: str = ""
+) -> Article:
     """Approves for publication at `publish_at`, or now (published in the same transaction)."""
     article = _locked(article_id)
     _require_editor(actor, article)
@@ -258,7 +264,9 @@ def article_retract(*, actor: Any, article_id: int, message: str) -> Article:
 # --- claims (a lease, not a state; recorded in the same audit trail) ----------------------------------------------
 
 
-def record_claim_event(*, article: Article, actor: Any, action: str, data: dict[str, Any] | None = None) -> None:
+def record_claim_event(
+    *, article: Article, actor: Any, action: str, data: dict[str, Any] | None = None
+) -> None:
     ArticleEvent.objects.create(
         article=article,
         actor=actor if getattr(actor, "pk", None) else None,

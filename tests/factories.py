@@ -30,14 +30,14 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.LazyFunction(lambda: make_password(PASSWORD))
 
     @factory.post_generation
-    def role(obj: User, create: bool, extracted: str | None, **kwargs: object) -> None:  # noqa: N805
+    def role(obj: User, create: bool, extracted: str | None, **kwargs: object) -> None:
         obj.save()
         grant_role(obj, CONTRIBUTOR)
         if extracted and extracted != CONTRIBUTOR:
             grant_role(obj, extracted)
 
 
-def EditorFactory(**kwargs: object) -> User:  # noqa: N802  (reads like the other factories)
+def EditorFactory(**kwargs: object) -> User:
     kwargs.setdefault("role", EDITOR)
     return UserFactory(**kwargs)
 

@@ -10,9 +10,9 @@ import polib
 import pytest
 from django.utils import translation
 
+from newsroom.accounts import services as account_services
 from newsroom.api import errors
 from submissions import errors as submission_errors
-from newsroom.accounts import services as account_services
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.django_db
@@ -41,7 +41,9 @@ def test_healthz_is_503_when_the_database_is_unreachable(tmp_path):
         "REDIS_URL": "",
         "ALLOWED_HOSTS": "testserver",
     }
-    out = subprocess.run([sys.executable, "-c", script], env=env, cwd=ROOT, capture_output=True, text=True, timeout=60)
+    out = subprocess.run(
+        [sys.executable, "-c", script], env=env, cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
     assert out.returncode == 0, out.stderr
     result = json.loads(out.stdout.strip().splitlines()[-1])
     assert result["status"] == 503 and result["retry"] == "5"

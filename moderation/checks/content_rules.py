@@ -22,7 +22,9 @@ class ContentRules:
 
         for name, value in (("title", title), ("body", body), ("category", snapshot.category)):
             if not value:
-                fails.append(Finding(f"missing_{name}", f"Не заполнено поле «{name}».", f"The {name} is missing."))
+                fails.append(
+                    Finding(f"missing_{name}", f"Не заполнено поле «{name}».", f"The {name} is missing.")
+                )
         if title and len(title) < TITLE_MIN:
             fails.append(
                 Finding(
@@ -56,7 +58,9 @@ class ContentRules:
                 )
             )
         if not snapshot.lead.strip():
-            warns.append(Finding("missing_lead", "Нет лида (вводного абзаца).", "There is no lead paragraph."))
+            warns.append(
+                Finding("missing_lead", "Нет лида (вводного абзаца).", "There is no lead paragraph.")
+            )
 
         evidence = {"title_length": len(title), "body_length": len(body)}
         if fails:

@@ -89,5 +89,5 @@ class MeApi(APIView):
     def patch(self, request: Request) -> Response:
         data = MeInput(data=request.data)
         data.is_valid(raise_exception=True)
-        user = services.user_update_profile(user=request.user, **data.validated_data)
+        user = services.user_update_profile(user=request.user, **data.validated_data)  # type: ignore[arg-type]
         return Response(MeOutput(user).data)

@@ -39,7 +39,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
 }
 
 
-def ensure_role_groups(sender: Any = None, using: str = DEFAULT_DB_ALIAS, apps: Any = global_apps, **kwargs: Any) -> None:
+def ensure_role_groups(
+    sender: Any = None, using: str = DEFAULT_DB_ALIAS, apps: Any = global_apps, **kwargs: Any
+) -> None:
     """post_migrate: create the role groups and (re)attach their permissions. Idempotent."""
     try:
         group_model = apps.get_model("auth", "Group")

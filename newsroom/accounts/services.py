@@ -7,20 +7,19 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import authenticate, password_validation
-from django.core.mail import send_mail
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.utils.translation import override as language_override
-from django.utils.translation import get_language
 from knox.models import AuthToken
 
-from newsroom.api.errors import ApplicationError
 from newsroom.accounts.models import User, normalize_email
 from newsroom.accounts.roles import CONTRIBUTOR, grant_role
 from newsroom.accounts.tokens import make_verification_token, read_verification_token
+from newsroom.api.errors import ApplicationError
 
 
 class InvalidCredentials(ApplicationError):
@@ -88,7 +87,9 @@ def user_register(*, email: str, password: str, display_name: str) -> None:
 
 
 def user_resend_verification(*, email: str) -> None:
-    user = User.objects.filter(email=normalize_email(email), email_verified_at__isnull=True, is_active=True).first()
+    user = User.objects.filter(
+        email=normalize_email(email), email_verified_at__isnull=True, is_active=True
+    ).first()
     if user is not None:
         _send_verification_mail(user.pk, get_language() or settings.LANGUAGE_CODE)
 

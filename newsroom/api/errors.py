@@ -103,14 +103,14 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return response  # a real server error: let it surface as a 500 and be logged
 
     code = _DRF_CODES.get(type(exc), exc.default_code)
+    detail: Any = exc.detail
     if isinstance(exc, exceptions.ValidationError):
-        detail = exc.detail
         if isinstance(detail, dict):
-            non_field = detail.get("non_field_errors")
+            non_field = detail.get("non_field_errors") or []
             fields = _field_details({k: v for k, v in detail.items() if k != "non_field_errors"})
-            message = non_field[0] if non_field else _("Some fields are invalid.")
+            message: Any = non_field[0] if non_field else _("Some fields are invalid.")
             first_code = getattr(non_field[0], "code", None) if non_field else None
-            if first_code and first_code not in {"invalid"}:
+            if first_code and first_code != "invalid":
                 code = str(first_code)
         else:
             fields = {}
@@ -118,10 +118,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             message = items[0] if items else _("Invalid input.")
         body = error_body(code, message, fields)
     else:
-        detail = exc.detail
         message = detail if not isinstance(detail, (list, dict)) else exc.default_detail
         body = error_body(code, message)
-        if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
-            body["error"]["retry_after"] = int(exc.wait)
+        wait = getattr(exc, "wait", None)
+        if wait is not None:
+            body["error"]["retry_after"] = int(wait)
     response.data = body
     return response

@@ -39,4 +39,4 @@ class LatestRss(Feed):
         return item.author.display_name
 
     def item_categories(self, item: Article) -> list[str]:
-        return [item.category.name_ru]
+        return [item.category.name_ru] if item.category else []

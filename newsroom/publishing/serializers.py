@@ -14,6 +14,7 @@ class FeedItemOutput(serializers.ModelSerializer):
         fields = ["slug", "title", "lead", "language", "category", "author", "published_at", "url"]
 
     def get_category(self, obj: Article) -> dict[str, str]:
+        assert obj.category is not None  # published articles always have one (submit requires it)
         return {"slug": obj.category.slug, "name": obj.category.name_for(translation.get_language())}
 
     def get_url(self, obj: Article) -> str:

@@ -16,7 +16,9 @@ TOKEN_RE = re.compile(r"verify-email/\?token=(\S+)")
 
 def register(api, email="new@example.org", password=PASSWORD, lang="ru"):
     return api(lang=lang).post(
-        "/api/v1/auth/register/", {"email": email, "password": password, "display_name": "Новый Автор"}, format="json"
+        "/api/v1/auth/register/",
+        {"email": email, "password": password, "display_name": "Новый Автор"},
+        format="json",
     )
 
 
@@ -92,14 +94,18 @@ def test_verification_page_confirms_on_post_only(client):
 
 
 def test_login_me_logout(api, contributor):
-    response = api().post("/api/v1/auth/login/", {"email": contributor.email, "password": PASSWORD}, format="json")
+    response = api().post(
+        "/api/v1/auth/login/", {"email": contributor.email, "password": PASSWORD}, format="json"
+    )
     assert response.status_code == 200
     token = response.json()["token"]
     client = api()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
     me = client.get("/api/v1/me/")
     assert me.status_code == 200 and me.json()["email"] == contributor.email
-    assert client.patch("/api/v1/me/", {"display_name": "Иван"}, format="json").json()["display_name"] == "Иван"
+    assert (
+        client.patch("/api/v1/me/", {"display_name": "Иван"}, format="json").json()["display_name"] == "Иван"
+    )
     assert client.post("/api/v1/auth/logout/").status_code == 204
     assert client.get("/api/v1/me/").status_code == 401
 

@@ -59,7 +59,9 @@ class Stack:
 
     def start_worker(self) -> None:
         node = f"{self.queue}@localhost"
-        self._spawn("worker", "worker", "-Q", self.queue, "-n", node, "-c", "2", "--without-gossip", "-l", "INFO")
+        self._spawn(
+            "worker", "worker", "-Q", self.queue, "-n", node, "-c", "2", "--without-gossip", "-l", "INFO"
+        )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if celery_app.control.ping(destination=[node], timeout=1):
@@ -76,7 +78,9 @@ class Stack:
                 pytest.fail(f"a Celery process exited with {proc.returncode}:\n{self.logs()}")
 
     def logs(self) -> str:
-        return "\n".join(f"--- {log.name}\n{log.read_text(errors='replace')[-4000:]}" for _, log in self.procs)
+        return "\n".join(
+            f"--- {log.name}\n{log.read_text(errors='replace')[-4000:]}" for _, log in self.procs
+        )
 
     def stop(self) -> None:
         for proc, _ in self.procs:

@@ -31,22 +31,32 @@ def test_register_to_feed_through_a_real_worker(api, real_stack, client):
 
     # a reader registers and verifies the address with the mailed link
     anonymous = api()
-    assert anonymous.post(
-        "/api/v1/auth/register/",
-        {"email": "reporter@example.org", "password": PASSWORD, "display_name": "Репортёр"},
-        format="json",
-    ).status_code == 201
+    assert (
+        anonymous.post(
+            "/api/v1/auth/register/",
+            {"email": "reporter@example.org", "password": PASSWORD, "display_name": "Репортёр"},
+            format="json",
+        ).status_code
+        == 201
+    )
     token = unquote(re.search(r"token=(\S+)", mail.outbox[-1].body).group(1))
     assert anonymous.post("/api/v1/auth/verify-email/", {"token": token}, format="json").status_code == 200
-    login = anonymous.post("/api/v1/auth/login/", {"email": "reporter@example.org", "password": PASSWORD}, format="json")
+    login = anonymous.post(
+        "/api/v1/auth/login/", {"email": "reporter@example.org", "password": PASSWORD}, format="json"
+    )
     author = api()
     author.credentials(HTTP_AUTHORIZATION=f"Bearer {login.json()['token']}")
 
     # writes and submits; the checks run in the worker process
     article = author.post(
         "/api/v1/articles/",
-        {"title": "Благотворительный забег собрал восемьсот человек", "lead": "Деньги пойдут на больницу.",
-         "body": BODY, "language": "ru", "category": "society"},
+        {
+            "title": "Благотворительный забег собрал восемьсот человек",
+            "lead": "Деньги пойдут на больницу.",
+            "body": BODY,
+            "language": "ru",
+            "category": "society",
+        },
         format="json",
     ).json()
     submitted = author.post(f"/api/v1/articles/{article['id']}/submit/")
@@ -60,7 +70,9 @@ def test_register_to_feed_through_a_real_worker(api, real_stack, client):
 
     # an editor claims it and approves it
     create_staff(email="desk@example.org", password=PASSWORD, role="editor")
-    token = anonymous.post("/api/v1/auth/login/", {"email": "desk@example.org", "password": PASSWORD}, format="json")
+    token = anonymous.post(
+        "/api/v1/auth/login/", {"email": "desk@example.org", "password": PASSWORD}, format="json"
+    )
     desk = api()
     desk.credentials(HTTP_AUTHORIZATION=f"Bearer {token.json()['token']}")
     claimed = desk.post("/api/v1/moderation/queue/claim-next/")
@@ -85,7 +97,9 @@ def test_beat_publishes_a_scheduled_article_and_releases_a_stale_claim(real_stac
     for article in (scheduled, claimed):
         workflow.article_submit(actor=author, article_id=article.pk)
     real_stack.wait_for(
-        lambda: Article.objects.filter(pk__in=[scheduled.pk, claimed.pk], status=Status.IN_REVIEW).count() == 2,
+        lambda: (
+            Article.objects.filter(pk__in=[scheduled.pk, claimed.pk], status=Status.IN_REVIEW).count() == 2
+        ),
         "checks of both submissions",
     )
     workflow.article_approve(
@@ -101,5 +115,7 @@ def test_beat_publishes_a_scheduled_article_and_releases_a_stale_claim(real_stac
         lambda: Article.objects.get(pk=scheduled.pk).status == Status.PUBLISHED, "beat to publish", timeout=60
     )
     real_stack.wait_for(
-        lambda: Article.objects.get(pk=claimed.pk).claimed_by_id is None, "beat to release the claim", timeout=60
+        lambda: Article.objects.get(pk=claimed.pk).claimed_by_id is None,
+        "beat to release the claim",
+        timeout=60,
     )

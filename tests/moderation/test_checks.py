@@ -16,8 +16,14 @@ pytestmark = pytest.mark.django_db
 
 def snap(**kw):
     base = dict(
-        revision_id=1, article_id=1, author_id=1, title="Нормальный заголовок новости", lead="Лид",
-        body=BODY_RU, language="ru", category="city",
+        revision_id=1,
+        article_id=1,
+        author_id=1,
+        title="Нормальный заголовок новости",
+        lead="Лид",
+        body=BODY_RU,
+        language="ru",
+        category="city",
     )
     return Snapshot(**{**base, **kw})
 
@@ -39,7 +45,9 @@ def test_submission_is_checked_and_the_author_sees_localized_findings(api, contr
     assert article.status == Status.IN_REVIEW and article.risk_score > 0.5
     ru = client.get(f"/api/v1/articles/{article.pk}/checks/").json()
     en = api(contributor, lang="en").get(f"/api/v1/articles/{article.pk}/checks/").json()
-    assert [r["check"] for r in ru] == list(REGISTRY) and ru[0]["outcome"] == "fail" and ru[0]["revision"] == 1
+    assert (
+        [r["check"] for r in ru] == list(REGISTRY) and ru[0]["outcome"] == "fail" and ru[0]["revision"] == 1
+    )
     assert {f["code"] for f in ru[0]["findings"]} == {"body_too_short", "missing_lead"}
     assert "символов" in ru[0]["findings"][0]["message"] and "characters" in en[0]["findings"][0]["message"]
 
@@ -71,7 +79,9 @@ def test_a_crashing_check_is_recorded_as_error_and_never_blocks(contributor, com
         workflow.article_submit(actor=contributor, article_id=article.pk)
     article.refresh_from_db()
     assert article.status == Status.IN_REVIEW
-    assert CheckResult.objects.get(revision=article.current_revision, check_name="crashing").outcome == "error"
+    assert (
+        CheckResult.objects.get(revision=article.current_revision, check_name="crashing").outcome == "error"
+    )
     assert article.risk_score == pytest.approx(0.15)  # (0.0 + 0.3) / 2
 
 

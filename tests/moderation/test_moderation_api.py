@@ -36,7 +36,9 @@ def test_queue_lists_in_review_by_risk_with_check_summary(api, editor, in_review
     assert items[0]["checks"] == [{"check": "content_rules", "outcome": "fail", "score": risky.risk_score}]
 
 
-def test_queue_query_count_does_not_grow_with_page_size(api, editor, in_review, django_assert_max_num_queries):
+def test_queue_query_count_does_not_grow_with_page_size(
+    api, editor, in_review, django_assert_max_num_queries
+):
     client = api(editor)
     for _ in range(2):
         in_review()
@@ -83,7 +85,9 @@ def test_expired_claims_are_released_by_beat(api, editor, in_review):
 
 def test_approve_publishes_now(api, editor, in_review):
     article = in_review()
-    response = api(editor).post(f"/api/v1/moderation/articles/{article.pk}/approve/", {"note": "ок"}, format="json")
+    response = api(editor).post(
+        f"/api/v1/moderation/articles/{article.pk}/approve/", {"note": "ок"}, format="json"
+    )
     assert response.status_code == 200
     assert response.json()["status"] == "published" and response.json()["slug"]
 
@@ -104,7 +108,9 @@ def test_approve_a_draft_is_an_invalid_transition(api, editor, draft):
 
 def test_a_contributor_cannot_approve(api, in_review):
     article = in_review()
-    response = api(UserFactory()).post(f"/api/v1/moderation/articles/{article.pk}/approve/", {}, format="json")
+    response = api(UserFactory()).post(
+        f"/api/v1/moderation/articles/{article.pk}/approve/", {}, format="json"
+    )
     assert response.status_code == 403 and error_code(response) == "permission_denied"
     assert Article.objects.get(pk=article.pk).status == Status.IN_REVIEW
 
@@ -118,10 +124,13 @@ def test_an_editor_cannot_approve_their_own_article(api, editor, in_review):
 def test_reject_needs_a_known_reason(api, editor, in_review):
     article = in_review()
     client = api(editor)
-    bad = client.post(f"/api/v1/moderation/articles/{article.pk}/reject/", {"reason_code": "meh"}, format="json")
+    bad = client.post(
+        f"/api/v1/moderation/articles/{article.pk}/reject/", {"reason_code": "meh"}, format="json"
+    )
     assert bad.status_code == 400 and set(bad.json()["error"]["fields"]) == {"reason_code", "message"}
     ok = client.post(
-        f"/api/v1/moderation/articles/{article.pk}/reject/", {"reason_code": "spam", "message": "Реклама."},
+        f"/api/v1/moderation/articles/{article.pk}/reject/",
+        {"reason_code": "spam", "message": "Реклама."},
         format="json",
     )
     assert ok.json()["status"] == "rejected" and ok.json()["reject_reason"] == "spam"
@@ -130,12 +139,16 @@ def test_reject_needs_a_known_reason(api, editor, in_review):
 def test_request_changes_then_the_author_edits_and_resubmits(api, editor, contributor, in_review):
     article = in_review()
     response = api(editor).post(
-        f"/api/v1/moderation/articles/{article.pk}/request-changes/", {"message": "Добавьте источник."},
+        f"/api/v1/moderation/articles/{article.pk}/request-changes/",
+        {"message": "Добавьте источник."},
         format="json",
     )
     assert response.json()["status"] == "changes_requested"
     author = api(contributor)
-    assert author.patch(f"/api/v1/articles/{article.pk}/", {"lead": "Новый лид"}, format="json").status_code == 200
+    assert (
+        author.patch(f"/api/v1/articles/{article.pk}/", {"lead": "Новый лид"}, format="json").status_code
+        == 200
+    )
     assert author.post(f"/api/v1/articles/{article.pk}/submit/").json()["revision"] == 2
     assert Article.objects.get(pk=article.pk).status == Status.IN_REVIEW
 
@@ -143,10 +156,14 @@ def test_request_changes_then_the_author_edits_and_resubmits(api, editor, contri
 def test_retract_is_for_chief_editors(api, editor, in_review):
     article = in_review()
     api(editor).post(f"/api/v1/moderation/articles/{article.pk}/approve/", {}, format="json")
-    denied = api(editor).post(f"/api/v1/moderation/articles/{article.pk}/retract/", {"message": "x"}, format="json")
+    denied = api(editor).post(
+        f"/api/v1/moderation/articles/{article.pk}/retract/", {"message": "x"}, format="json"
+    )
     assert denied.status_code == 403
     chief = api(EditorFactory(role="chief_editor"))
-    response = chief.post(f"/api/v1/moderation/articles/{article.pk}/retract/", {"message": "Ошибка"}, format="json")
+    response = chief.post(
+        f"/api/v1/moderation/articles/{article.pk}/retract/", {"message": "Ошибка"}, format="json"
+    )
     assert response.status_code == 200 and response.json()["status"] == "retracted"
 
 
@@ -159,13 +176,23 @@ def test_admin_actions_use_the_workflow(client, editor, in_review):
     client.force_login(editor)
     page = client.get("/admin/submissions/article/?status__exact=in_review")
     assert page.status_code == 200 and approve_me.title in page.content.decode()
-    client.post("/admin/submissions/article/", {"action": "approve", "_selected_action": [approve_me.pk, own.pk]})
+    client.post(
+        "/admin/submissions/article/", {"action": "approve", "_selected_action": [approve_me.pk, own.pk]}
+    )
     assert Article.objects.get(pk=approve_me.pk).status == Status.PUBLISHED
     assert Article.objects.get(pk=own.pk).status == Status.IN_REVIEW  # conflict of interest, reported
-    form = client.post("/admin/submissions/article/", {"action": "reject", "_selected_action": [reject_me.pk]})
+    form = client.post(
+        "/admin/submissions/article/", {"action": "reject", "_selected_action": [reject_me.pk]}
+    )
     assert form.status_code == 200 and b"reason_code" in form.content
     client.post(
         "/admin/submissions/article/",
-        {"action": "reject", "_selected_action": [reject_me.pk], "apply": "1", "reason_code": "spam", "message": "x"},
+        {
+            "action": "reject",
+            "_selected_action": [reject_me.pk],
+            "apply": "1",
+            "reason_code": "spam",
+            "message": "x",
+        },
     )
     assert Article.objects.get(pk=reject_me.pk).status == Status.REJECTED

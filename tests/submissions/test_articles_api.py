@@ -29,7 +29,9 @@ def test_create_list_and_edit_my_draft(api, contributor):
     assert created.status_code == 201
     article = created.json()
     assert article["status"] == "draft" and article["category"] == "city" and article["slug"] is None
-    patched = client.patch(f"/api/v1/articles/{article['id']}/", {"title": "Новый заголовок статьи"}, format="json")
+    patched = client.patch(
+        f"/api/v1/articles/{article['id']}/", {"title": "Новый заголовок статьи"}, format="json"
+    )
     assert patched.status_code == 200 and patched.json()["title"] == "Новый заголовок статьи"
     ArticleFactory()  # someone else's
     listed = client.get("/api/v1/articles/").json()
@@ -65,7 +67,9 @@ def test_submit_runs_the_checks_and_reaches_review(api, contributor, draft):
     response = client.post(f"/api/v1/articles/{draft.pk}/submit/")
     assert response.status_code == 200
     assert response.json()["revision"] == 1
-    assert client.get(f"/api/v1/articles/{draft.pk}/").json()["status"] == "in_review"  # checks ran after commit
+    assert (
+        client.get(f"/api/v1/articles/{draft.pk}/").json()["status"] == "in_review"
+    )  # checks ran after commit
 
 
 def test_submit_twice_is_an_invalid_transition(api, contributor, draft):
@@ -113,7 +117,9 @@ def test_editors_use_the_contributor_api_for_their_own_writing_only(api, editor,
     assert response.status_code == 404
 
 
-def test_article_list_query_count_does_not_grow_with_page_size(api, contributor, django_assert_max_num_queries):
+def test_article_list_query_count_does_not_grow_with_page_size(
+    api, contributor, django_assert_max_num_queries
+):
     client = api(contributor)
     ArticleFactory.create_batch(3, author=contributor)
     with django_assert_max_num_queries(6) as small:

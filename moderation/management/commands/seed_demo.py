@@ -110,7 +110,10 @@ class Command(BaseCommand):
             "contributor": {"email": CONTRIBUTOR_EMAIL, "password": secrets.token_urlsafe(12)},
         }
         editor = create_staff(
-            email=EDITOR_EMAIL, password=accounts["editor"]["password"], role=EDITOR, display_name="Редактор Демо"
+            email=EDITOR_EMAIL,
+            password=accounts["editor"]["password"],
+            role=EDITOR,
+            display_name="Редактор Демо",
         )
         contributor = User.objects.filter(email=CONTRIBUTOR_EMAIL).first()
         if contributor is None:
@@ -136,6 +139,7 @@ class Command(BaseCommand):
             )
             article = workflow.article_submit(actor=contributor, article_id=article.pk)
             # run the checks here, whether or not a worker is up yet (a queued copy later changes nothing)
+            assert article.current_revision_id is not None
             runner.run_all_now(article.current_revision_id)
             workflow.article_approve(actor=editor, article_id=article.pk, note="demo")
         self.stdout.write(f"Seeded {len(ARTICLES)} published articles.")
