@@ -169,7 +169,7 @@ MAILERS = {
     "default": _mailer(EMAIL_URL)
     if EMAIL_URL
     else {
-        "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "BACKEND": "newsroom.mail.ReadableFileBackend",
         "OPTIONS": {"file_path": str(VAR_DIR / "mail")},
     }
 }
@@ -241,6 +241,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {"celery.app.trace": {"level": env.str("TASK_LOG_LEVEL", default="WARNING")}},
 }
 
 # --- Production hardening (check --deploy: 0 warnings) --------------------------------------------------------
