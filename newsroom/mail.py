@@ -22,4 +22,4 @@ class ReadableFileBackend(FileBackend):
             "-" * 79,
             "",
         ]
-        self.stream.write("\n".join(lines).encode())
+        self.stream.write("\n".join(lines).encode())  # type: ignore[arg-type]  # opened "ab" by the base class

@@ -97,3 +97,19 @@ def test_compiled_catalogue_matches_its_source():
     compiled = {e.msgid: e.msgstr for e in mo if e.msgid}
     assert source == compiled, "run: .venv/bin/python manage.py compilemessages -l ru -i .venv"
     assert not po.untranslated_entries()
+
+
+def test_demo_seed_runs_once_through_the_workflow(settings, tmp_path):
+    from django.core.management import call_command
+
+    from submissions.models import Article
+
+    settings.VAR_DIR = tmp_path
+    call_command("seed_demo")
+    published = Article.objects.filter(status="published")
+    assert published.count() == 5 and set(published.values_list("language", flat=True)) == {"ru", "en"}
+    assert all(a.events.filter(action="checks_complete").exists() for a in published)
+    accounts = json.loads((tmp_path / "demo-accounts.json").read_text())
+    call_command("seed_demo")  # the second `make run`
+    assert Article.objects.count() == 5
+    assert json.loads((tmp_path / "demo-accounts.json").read_text()) == accounts
