@@ -1,7 +1,10 @@
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import status
+from collections.abc import Callable
+from typing import Any
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import serializers, status
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -88,45 +91,45 @@ class ReleaseApi(APIView):
         return _article(article_id)
 
 
-class ApproveApi(APIView):
-    permission_classes = [IsEditor]
+class _DecisionApi(APIView):
+    """An editor's decision: validate `input_class`, then make the workflow `move`."""
 
-    @extend_schema(request=ApproveInput, responses={200: ModerationArticleOutput}, tags=["moderation"])
+    permission_classes = [IsEditor]
+    input_class: type[serializers.Serializer]
+    move: Callable[..., Any]
+
     def post(self, request: Request, article_id: int) -> Response:
-        data = ApproveInput(data=request.data)
+        data = self.input_class(data=request.data)
         data.is_valid(raise_exception=True)
-        workflow.article_approve(actor=request.user, article_id=article_id, **data.validated_data)
+        self.move(actor=request.user, article_id=article_id, **data.validated_data)
         return _article(article_id)
 
 
-class RejectApi(APIView):
-    permission_classes = [IsEditor]
-
-    @extend_schema(request=RejectInput, responses={200: ModerationArticleOutput}, tags=["moderation"])
-    def post(self, request: Request, article_id: int) -> Response:
-        data = RejectInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        workflow.article_reject(actor=request.user, article_id=article_id, **data.validated_data)
-        return _article(article_id)
+def _decision_schema(input_class: type[serializers.Serializer]) -> Any:
+    return extend_schema_view(
+        post=extend_schema(request=input_class, responses={200: ModerationArticleOutput}, tags=["moderation"])
+    )
 
 
-class RequestChangesApi(APIView):
-    permission_classes = [IsEditor]
-
-    @extend_schema(request=MessageInput, responses={200: ModerationArticleOutput}, tags=["moderation"])
-    def post(self, request: Request, article_id: int) -> Response:
-        data = MessageInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        workflow.article_request_changes(actor=request.user, article_id=article_id, **data.validated_data)
-        return _article(article_id)
+@_decision_schema(ApproveInput)
+class ApproveApi(_DecisionApi):
+    input_class = ApproveInput
+    move = staticmethod(workflow.article_approve)
 
 
-class RetractApi(APIView):
-    permission_classes = [IsEditor]
+@_decision_schema(RejectInput)
+class RejectApi(_DecisionApi):
+    input_class = RejectInput
+    move = staticmethod(workflow.article_reject)
 
-    @extend_schema(request=MessageInput, responses={200: ModerationArticleOutput}, tags=["moderation"])
-    def post(self, request: Request, article_id: int) -> Response:
-        data = MessageInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        workflow.article_retract(actor=request.user, article_id=article_id, **data.validated_data)
-        return _article(article_id)
+
+@_decision_schema(MessageInput)
+class RequestChangesApi(_DecisionApi):
+    input_class = MessageInput
+    move = staticmethod(workflow.article_request_changes)
+
+
+@_decision_schema(MessageInput)
+class RetractApi(_DecisionApi):
+    input_class = MessageInput
+    move = staticmethod(workflow.article_retract)

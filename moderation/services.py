@@ -47,11 +47,7 @@ def claim_next(*, actor: Any) -> Article | None:
 @transaction.atomic
 def claim(*, actor: Any, article_id: int) -> Article:
     """Claims one article, or renews the actor's own lease."""
-    if not actor.has_perm(workflow.MODERATE):
-        raise NotAllowed()
-    article = Article.objects.select_for_update().filter(pk=article_id).first()
-    if article is None or article.status == Status.DRAFT:
-        raise NotFound()
+    article = _lock_for_editor(actor, article_id)
     if article.status != Status.IN_REVIEW:
         raise InvalidTransition(status=article.status, action=str(Action.CLAIM))
     if article.author_id == actor.pk:
@@ -59,6 +55,16 @@ def claim(*, actor: Any, article_id: int) -> Article:
     if article.claim_is_live() and article.claimed_by_id != actor.pk:
         raise ClaimedByOther(claimed_by=article.claimed_by_id)
     _take(article, actor)
+    return article
+
+
+def _lock_for_editor(actor: Any, article_id: int) -> Article:
+    """Locks the row of an article an editor may handle (drafts are invisible to editors)."""
+    if not actor.has_perm(workflow.MODERATE):
+        raise NotAllowed()
+    article = Article.objects.select_for_update().filter(pk=article_id).first()
+    if article is None or article.status == Status.DRAFT:
+        raise NotFound()
     return article
 
 
@@ -77,11 +83,7 @@ def _take(article: Article, actor: Any) -> None:
 
 @transaction.atomic
 def release(*, actor: Any, article_id: int) -> Article:
-    if not actor.has_perm(workflow.MODERATE):
-        raise NotAllowed()
-    article = Article.objects.select_for_update().filter(pk=article_id).first()
-    if article is None or article.status == Status.DRAFT:
-        raise NotFound()
+    article = _lock_for_editor(actor, article_id)
     if article.claim_is_live() and article.claimed_by_id != actor.pk:
         raise ClaimedByOther(claimed_by=article.claimed_by_id)
     if article.claimed_by_id:

@@ -21,8 +21,8 @@ log = logging.getLogger(__name__)
 # broker's visibility timeout), then the beat sweep `resume_stalled_checks` picks the submission up again.
 _TRANSIENT = (DatabaseError, ConnectionError)
 
-
-@shared_task(
+# Every task here: acknowledged only after it ran (a killed worker's message is redelivered), transient errors retried.
+reliable_task = shared_task(
     acks_late=True,
     autoretry_for=_TRANSIENT,
     retry_backoff=2,
@@ -30,19 +30,15 @@ _TRANSIENT = (DatabaseError, ConnectionError)
     retry_jitter=True,
     max_retries=8,
 )
+
+
+@reliable_task
 def run_checks(revision_id: int) -> None:
     """Fans out one task per registered check."""
     group(run_check.s(revision_id, name) for name in REGISTRY).apply_async()
 
 
-@shared_task(
-    acks_late=True,
-    autoretry_for=_TRANSIENT,
-    retry_backoff=2,
-    retry_backoff_max=120,
-    retry_jitter=True,
-    max_retries=8,
-)
+@reliable_task
 def run_check(revision_id: int, check_name: str) -> None:
     if check_name not in REGISTRY:
         log.warning("unknown check %s (revision %s) ignored", check_name, revision_id)
@@ -51,14 +47,7 @@ def run_check(revision_id: int, check_name: str) -> None:
     runner.complete_if_done(revision_id)
 
 
-@shared_task(
-    acks_late=True,
-    autoretry_for=_TRANSIENT,
-    retry_backoff=2,
-    retry_backoff_max=120,
-    retry_jitter=True,
-    max_retries=8,
-)
+@reliable_task
 def publish_due() -> int:
     """Beat: publishes scheduled articles whose time has come."""
     now = timezone.now()
@@ -68,27 +57,13 @@ def publish_due() -> int:
     )
 
 
-@shared_task(
-    acks_late=True,
-    autoretry_for=_TRANSIENT,
-    retry_backoff=2,
-    retry_backoff_max=120,
-    retry_jitter=True,
-    max_retries=8,
-)
+@reliable_task
 def release_expired_claims() -> int:
     """Beat: frees leases whose time ran out."""
     return services.claims_release_expired()
 
 
-@shared_task(
-    acks_late=True,
-    autoretry_for=_TRANSIENT,
-    retry_backoff=2,
-    retry_backoff_max=120,
-    retry_jitter=True,
-    max_retries=8,
-)
+@reliable_task
 def resume_stalled_checks() -> int:
     """Beat: re-dispatches checks of revisions still `submitted` long after submission (a lost message, a
     broker outage at submit time). Safe because every check task is idempotent."""
