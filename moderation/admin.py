@@ -13,7 +13,8 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
-from moderation.models import CheckResult
+from moderation import track
+from moderation.models import CheckResult, EditorApplication
 from newsroom.api.errors import ApplicationError
 from submissions import workflow
 from submissions.models import Article, ArticleEvent, Category
@@ -168,3 +169,53 @@ class CheckResultAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+def _decide_applications(move: Callable[..., Any], label: Any) -> Callable[..., None]:
+    def action(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:
+        _apply(modeladmin, request, queryset, lambda pk: move(actor=request.user, application_id=pk))
+
+    action.__name__ = move.__name__
+    action.short_description = label  # type: ignore[attr-defined]
+    action.allowed_permissions = ("decide",)  # type: ignore[attr-defined]
+    return action
+
+
+@admin.register(EditorApplication)
+class EditorApplicationAdmin(admin.ModelAdmin):
+    """Chief editors judge editor-track applications by accuracy, volume and recent disagreements."""
+
+    list_display = ["id", "user", "state", "created_at", "scored", "accuracy", "decision_agreement"]
+    list_filter = ["state"]
+    list_select_related = ["user"]
+    readonly_fields = [
+        "user",
+        "state",
+        "motivation",
+        "created_at",
+        "decided_by",
+        "decided_at",
+        "decision_note",
+    ]
+    actions = [
+        _decide_applications(track.grant, _("Grant the junior editor role")),
+        _decide_applications(track.decline, _("Decline")),
+    ]
+
+    @admin.display(description=_("scored reviews"))
+    def scored(self, obj: EditorApplication) -> int:
+        return track.stats_for(obj).scored
+
+    @admin.display(description=_("accuracy"))
+    def accuracy(self, obj: EditorApplication) -> float | None:
+        return track.stats_for(obj).accuracy
+
+    @admin.display(description=_("decision agreement"))
+    def decision_agreement(self, obj: EditorApplication) -> float | None:
+        return track.stats_for(obj).decision_agreement
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_decide_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm(track.DECIDE)  # type: ignore[union-attr]

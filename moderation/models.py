@@ -1,8 +1,10 @@
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from submissions.models import Revision
+from submissions.states import RejectReason
 
 
 class Outcome(models.TextChoices):
@@ -37,3 +39,77 @@ class CheckResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.revision_id}/{self.check_name}: {self.outcome}"
+
+
+class Verdict(models.TextChoices):
+    APPROVE = "approve", _("approve")
+    REJECT = "reject", _("reject")
+    REQUEST_CHANGES = "request_changes", _("request changes")
+
+
+class EditorApplication(models.Model):
+    """A contributor's application to the editor track; shadow reviews build the record a chief editor judges."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("open")
+        GRANTED = "granted", _("granted")
+        DECLINED = "declined", _("declined")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="editor_applications"
+    )
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.OPEN)
+    motivation = models.TextField(_("motivation"), max_length=2000, blank=True)
+    created_at = models.DateTimeField(_("applied"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decision_note = models.TextField(_("note"), max_length=2000, blank=True)
+
+    class Meta:
+        verbose_name = _("editor-track application")
+        verbose_name_plural = _("editor-track applications")
+        ordering = ["-created_at", "-id"]
+        permissions = [("decide_editorapplication", "Can grant or decline editor-track applications")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"], condition=models.Q(state="open"), name="one_open_application_per_user"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.state}"
+
+
+class ShadowReview(models.Model):
+    """An applicant's verdict on a revision in review. It changes nothing; when an editor decides on the same
+    revision, it is scored against that decision."""
+
+    application = models.ForeignKey(EditorApplication, on_delete=models.CASCADE, related_name="reviews")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    article = models.ForeignKey("submissions.Article", on_delete=models.CASCADE, related_name="+")
+    revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="shadow_reviews")
+    decision = models.CharField(max_length=20, choices=Verdict.choices)
+    reason_code = models.CharField(max_length=20, choices=RejectReason.choices, blank=True)
+    note = models.TextField(max_length=5000, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    editor_decision = models.CharField(max_length=20, choices=Verdict.choices, blank=True)
+    editor_reason_code = models.CharField(max_length=20, choices=RejectReason.choices, blank=True)
+    decision_agrees = models.BooleanField(null=True)
+    reason_agrees = models.BooleanField(null=True)  # only when both rejected
+    score = models.FloatField(null=True)
+    scored_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("shadow review")
+        verbose_name_plural = _("shadow reviews")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["reviewer", "revision"], name="one_shadow_review_per_revision")
+        ]
+        indexes = [models.Index(fields=["revision", "scored_at"], name="shadow_unscored_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer_id} on {self.revision_id}: {self.decision}"

@@ -4,32 +4,18 @@ from __future__ import annotations
 
 import logging
 
-from celery import group, shared_task
+from celery import group
 from django.conf import settings
-from django.db import DatabaseError
 from django.utils import timezone
 
 from moderation import runner, services
 from moderation.checks import REGISTRY
+from newsroom.celery import reliable_task
 from submissions import workflow
 from submissions.models import Article
 from submissions.states import Status
 
 log = logging.getLogger(__name__)
-
-# Transient database/broker errors are retried with exponential backoff (at most ~4 min in all, far below the
-# broker's visibility timeout), then the beat sweep `resume_stalled_checks` picks the submission up again.
-_TRANSIENT = (DatabaseError, ConnectionError)
-
-# Every task here: acknowledged only after it ran (a killed worker's message is redelivered), transient errors retried.
-reliable_task = shared_task(
-    acks_late=True,
-    autoretry_for=_TRANSIENT,
-    retry_backoff=2,
-    retry_backoff_max=120,
-    retry_jitter=True,
-    max_retries=8,
-)
 
 
 @reliable_task
@@ -76,3 +62,11 @@ def resume_stalled_checks() -> int:
         run_checks.delay(revision_id)
         count += 1
     return count
+
+
+@reliable_task
+def recompute_trust_levels() -> int:
+    """Nightly: trust levels also change with time alone (account age, sanctions ageing out)."""
+    from submissions.trust import trust_recompute_all
+
+    return trust_recompute_all()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from moderation import apis
+from moderation import apis, track_apis
 
 urlpatterns = [
     path("articles/<int:article_id>/checks/", apis.ArticleChecksApi.as_view(), name="article-checks"),
@@ -26,5 +26,31 @@ urlpatterns = [
     ),
     path(
         "moderation/articles/<int:article_id>/retract/", apis.RetractApi.as_view(), name="moderation-retract"
+    ),
+    path("editor-track/apply/", track_apis.ApplyApi.as_view(), name="editor-track-apply"),
+    path("editor-track/me/", track_apis.TrackMeApi.as_view(), name="editor-track-me"),
+    path("editor-track/shadow/next/", track_apis.ShadowNextApi.as_view(), name="editor-track-shadow-next"),
+    path(
+        "editor-track/shadow/<int:article_id>/",
+        track_apis.ShadowArticleApi.as_view(),
+        name="editor-track-shadow-article",
+    ),
+    path(
+        "editor-track/shadow/<int:article_id>/verdict/",
+        track_apis.ShadowVerdictApi.as_view(),
+        name="editor-track-shadow-verdict",
+    ),
+    path(
+        "editor-track/applications/", track_apis.ApplicationsApi.as_view(), name="editor-track-applications"
+    ),
+    path(
+        "editor-track/applications/<int:application_id>/grant/",
+        track_apis.ApplicationGrantApi.as_view(),
+        name="editor-track-grant",
+    ),
+    path(
+        "editor-track/applications/<int:application_id>/decline/",
+        track_apis.ApplicationDeclineApi.as_view(),
+        name="editor-track-decline",
     ),
 ]

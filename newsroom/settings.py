@@ -15,6 +15,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -55,6 +56,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "knox",
+    "axes",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "newsroom.accounts",
@@ -73,11 +75,18 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # last: turns a login that axes refused into our 429 answer (AXES_LOCKOUT_CALLABLE), for the admin too
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
 WSGI_APPLICATION = "newsroom.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
+# axes first: it refuses a locked-out (e-mail, IP) pair before any password is checked
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 TEMPLATES = [
     {
@@ -141,6 +150,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "moderation.tasks.resume_stalled_checks",
         "schedule": 5 * BEAT_INTERVAL,
     },
+    # trust levels also depend on time (account age, sanctions ageing out): recompute everyone nightly
+    "recompute-trust-levels": {
+        "task": "moderation.tasks.recompute_trust_levels",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
 
 # --- Mail: EMAIL_URL, or files under var/mail/ ---------------------------------------------------------------
@@ -203,6 +217,8 @@ STORAGES = {
 }
 
 # --- API ------------------------------------------------------------------------------------------------------
+# How many reverse proxies stand in front (their X-Forwarded-For is trusted); 0: the client's own address.
+PROXY_COUNT = env.int("PROXY_COUNT", default=0)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["knox.auth.TokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -210,15 +226,42 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "newsroom.api.errors.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"auth": env.str("AUTH_THROTTLE_RATE", default="30/min")},
+    "NUM_PROXIES": PROXY_COUNT,
+    # per client IP; each scope can be tuned from the environment, e.g. THROTTLE_LOGIN=10/min
+    "DEFAULT_THROTTLE_RATES": {
+        scope: env.str(f"THROTTLE_{scope.upper()}", default=rate)
+        for scope, rate in {
+            "register": "10/hour",
+            "login": "30/min",
+            "password_reset": "10/hour",
+            "verify": "30/hour",
+            "upload": "60/hour",
+        }.items()
+    },
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 20,
 }
+KNOX_TOKEN_MODEL = "knox.AuthToken"  # named explicitly: our TokenDevice migration refers to it
 REST_KNOX = {
     "AUTH_HEADER_PREFIX": "Bearer",
-    "TOKEN_TTL": timedelta(days=30),
+    "TOKEN_TTL": timedelta(days=env.int("TOKEN_TTL_DAYS", default=30)),
     "AUTO_REFRESH": True,
+    "TOKEN_LIMIT_PER_USER": 50,
 }
+
+# --- Brute force: a DB-backed failure counter per (e-mail, IP) with a cool-off ---------------------------------
+# Locking the pair, not the account, means an attacker elsewhere cannot lock the owner out, and the cool-off
+# means nobody is locked out for good.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "newsroom.accounts.lockout.lockout_response"
+if PROXY_COUNT:  # behind reverse proxies: trust X-Forwarded-For that far, and no further
+    AXES_IPWARE_PROXY_COUNT = PROXY_COUNT
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+AXES_VERBOSE = False
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3 * 3600)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Newsroom API",
     "DESCRIPTION": "Citizen journalism: write, submit, moderate and read news.",
@@ -232,6 +275,13 @@ SPECTACULAR_SETTINGS = {
 
 NEWSROOM = {
     "EMAIL_VERIFICATION_MAX_AGE": env.int("EMAIL_VERIFICATION_MAX_AGE", default=3 * 24 * 3600),
+    "AVATAR_MAX_BYTES": env.int("AVATAR_MAX_BYTES", default=5 * 1024 * 1024),
+    "AVATAR_MAX_PIXELS": 40_000_000,
+    "AVATAR_SIZE": 512,
+    # trust level -> (submissions per 24 h, links per article); see moderation/trust.py
+    "TRUST_LIMITS": {0: (0, 0), 1: (3, 2), 2: (10, 10), 3: (50, 50)},
+    "EDITOR_TRACK_MIN_TRUST": 2,
+    "EDITOR_TRACK_MIN_SCORED": env.int("EDITOR_TRACK_MIN_SCORED", default=10),
     "CLAIM_MINUTES": env.int("CLAIM_MINUTES", default=20),
     "STALLED_CHECKS_AFTER": timedelta(minutes=env.int("STALLED_CHECKS_MINUTES", default=10)),
 }

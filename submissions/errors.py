@@ -44,3 +44,24 @@ class IncompleteArticle(ApplicationError):
     code = "incomplete_article"
     status = 400
     default_message = _("Fill in the required fields before submitting.")
+
+
+class SubmissionRateLimited(ApplicationError):
+    code = "submission_rate_limited"
+    status = 429
+    default_message = _("You have reached the number of submissions your trust level allows in 24 hours.")
+
+
+class SubmissionsSuspended(ApplicationError):
+    code = "submissions_suspended"
+    status = 403
+    default_message = _(
+        "Submissions are paused for your account after a recent rejection for spam, illegal content, "
+        "defamation or privacy."
+    )
+
+
+class TooManyLinks(ApplicationError):
+    code = "too_many_links"
+    status = 400
+    default_message = _("The article has more links than your trust level allows.")

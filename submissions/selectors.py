@@ -45,3 +45,21 @@ def published_article_by_slug(*, slug: str) -> Article:
 
 def active_categories() -> QuerySet[Category]:
     return Category.objects.filter(is_active=True)
+
+
+def public_author(*, author_id: int) -> Any:
+    """The author of at least one published article, with `published_count`; NotFound for anyone else, so that
+    ids do not reveal who has an account."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Count, Q
+
+    author = (
+        get_user_model()
+        .objects.filter(pk=author_id)
+        .annotate(published_count=Count("articles", filter=Q(articles__status=Status.PUBLISHED)))
+        .filter(published_count__gt=0)
+        .first()
+    )
+    if author is None:
+        raise NotFound()
+    return author

@@ -6,3 +6,6 @@ from django.dispatch import Signal
 article_submitted = Signal()
 # kwargs: article_id
 article_published = Signal()
+# An editor's decision on a review: kwargs article_id, revision_id, author_id, actor_id, action (approve / reject /
+# request_changes), reason_code ("" unless rejected)
+article_decided = Signal()

@@ -6,7 +6,8 @@ writes an ArticleEvent in the same transaction, and schedules side effects after
 
 from __future__ import annotations
 
-from datetime import datetime
+import re
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -14,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from slugify import slugify
 
+from newsroom.accounts import trust
 from submissions.errors import (
     ClaimedByOther,
     ConflictOfInterest,
@@ -22,9 +24,12 @@ from submissions.errors import (
     InvalidTransition,
     NotAllowed,
     NotFound,
+    SubmissionRateLimited,
+    SubmissionsSuspended,
+    TooManyLinks,
 )
 from submissions.models import Article, ArticleEvent, Revision
-from submissions.signals import article_published, article_submitted
+from submissions.signals import article_decided, article_published, article_submitted
 from submissions.states import EDITABLE_STATES, TRANSITIONS, Action, RejectReason, Status
 
 __all__ = ["EDITABLE_STATES", "TRANSITIONS", "Action", "Status"]
@@ -109,6 +114,45 @@ def unique_slug(title: str, article_id: int) -> str:
     return f"{base}-{n}"
 
 
+_LINK = re.compile(r"(?i)(?:\bhttps?://|(?<![/\w.])www\.)")
+
+
+def count_links(*texts: str) -> int:
+    return sum(len(_LINK.findall(text)) for text in texts)
+
+
+def _check_trust_limits(actor: Any, article: Article) -> None:
+    """What the author's trust level allows: submissions per 24 h and links per article."""
+    if actor.trust_computed_at is None:  # never computed (an account older than trust levels): do it now
+        from submissions.trust import trust_recompute
+
+        actor.refresh_from_db()
+        trust_recompute(actor.pk)
+        actor.refresh_from_db()
+    level = actor.trust_level
+    per_day = trust.submissions_per_day(level)
+    if per_day == 0:
+        raise SubmissionsSuspended(level=level)
+    since = timezone.now() - timedelta(days=1)
+    recent = list(
+        ArticleEvent.objects.filter(actor_id=actor.pk, action=Action.SUBMIT, created_at__gte=since)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)[:per_day]
+    )
+    if len(recent) >= per_day:
+        retry = int((recent[-1] + timedelta(days=1) - timezone.now()).total_seconds()) + 1
+        raise SubmissionRateLimited(level=level, limit=per_day, retry_after=max(retry, 1))
+    links, allowed = count_links(article.title, article.lead, article.body), trust.links_per_article(level)
+    if links > allowed:
+        raise TooManyLinks(
+            _("The article has %(links)d links; your trust level allows %(allowed)d.")
+            % {"links": links, "allowed": allowed},
+            fields={"body": [{"code": "too_many_links", "message": str(TooManyLinks.default_message)}]},
+            level=level,
+            limit=allowed,
+        )
+
+
 # --- author -------------------------------------------------------------------------------------------------------
 
 
@@ -125,6 +169,8 @@ def article_submit(*, actor: Any, article_id: int) -> Article:
     }
     if missing and article.status in TRANSITIONS[Action.SUBMIT][0]:
         raise IncompleteArticle(fields=missing)
+    if article.status in TRANSITIONS[Action.SUBMIT][0]:
+        _check_trust_limits(actor, article)
     last = article.revisions.order_by("-number").values_list("number", flat=True).first() or 0
     now = timezone.now()
     # the state check runs first inside _move, before a revision is created: create it after the move
@@ -180,11 +226,25 @@ def article_checks_completed(
 # --- editors ------------------------------------------------------------------------------------------------------
 
 
+def _decided(article: Article, actor: Any, action: str, reason_code: str = "") -> None:
+    """After commit, tells listeners (trust levels, editor-track scoring) that a review ended in a decision."""
+    payload = {
+        "article_id": article.pk,
+        "revision_id": article.current_revision_id,
+        "author_id": article.author_id,
+        "actor_id": actor.pk,
+        "action": str(action),
+        "reason_code": reason_code,
+    }
+    transaction.on_commit(lambda: article_decided.send(sender=Article, **payload))
+
+
 @transaction.atomic
 def article_request_changes(*, actor: Any, article_id: int, message: str) -> Article:
     article = _locked(article_id)
     _require_editor(actor, article)
     _move(article, Action.REQUEST_CHANGES, actor=actor, fields=_NO_CLAIM, message=message)
+    _decided(article, actor, Action.REQUEST_CHANGES)
     return article
 
 
@@ -201,6 +261,7 @@ def article_reject(*, actor: Any, article_id: int, reason_code: str, message: st
         message=message,
         data={"reason_code": reason.value},
     )
+    _decided(article, actor, Action.REJECT, reason.value)
     return article
 
 
@@ -221,6 +282,7 @@ def article_approve(
         message=note,
         data={"publish_at": when.isoformat()},
     )
+    _decided(article, actor, Action.APPROVE)
     if when <= now:
         _publish(article, actor=actor)
     return article

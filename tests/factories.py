@@ -28,6 +28,10 @@ class UserFactory(factory.django.DjangoModelFactory):
     display_name = factory.Sequence(lambda n: f"Автор {n}")
     email_verified_at = factory.LazyFunction(timezone.now)
     password = factory.LazyFunction(lambda: make_password(PASSWORD))
+    # a fresh verified contributor; tests of trust change these, or call submissions.trust.trust_recompute
+    trust_level = factory.LazyAttribute(lambda o: 1 if o.email_verified_at else 0)
+    trust_reason = factory.LazyAttribute(lambda o: "verified" if o.email_verified_at else "email_unverified")
+    trust_computed_at = factory.LazyFunction(timezone.now)
 
     @factory.post_generation
     def role(obj: User, create: bool, extracted: str | None, **kwargs: object) -> None:

@@ -3,70 +3,108 @@ from typing import Any
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from newsroom.accounts import services
+from newsroom.accounts.roles import MANAGE_ROLES
 from newsroom.accounts.serializers import (
+    AvatarInput,
+    DetailOutput,
     EmailInput,
     LoginInput,
     LoginOutput,
     MeInput,
     MeOutput,
+    PasswordInput,
+    PasswordResetConfirmInput,
     RegisterInput,
     RegisterOutput,
+    RolesInput,
+    RolesOutput,
+    SessionOutput,
     TokenInput,
 )
+from newsroom.api.permissions import HasModelPermission
+from newsroom.api.throttles import ScopedThrottle
 
 
 class _AuthEndpoint(APIView):
+    """Open to anyone, throttled per client IP by `throttle_scope`."""
+
     permission_classes = [AllowAny]
     authentication_classes: list[Any] = []
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "auth"
+    throttle_classes = [ScopedThrottle]
+
+
+def _valid(serializer_class: Any, request: Request) -> dict:
+    data = serializer_class(data=request.data)
+    data.is_valid(raise_exception=True)
+    return data.validated_data
 
 
 class RegisterApi(_AuthEndpoint):
+    throttle_scope = "register"
+
     @extend_schema(request=RegisterInput, responses={201: RegisterOutput}, tags=["auth"])
     def post(self, request: Request) -> Response:
-        data = RegisterInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.user_register(**data.validated_data)
+        data = _valid(RegisterInput, request)
+        services.user_register(**data)
         body = {
-            "email": data.validated_data["email"].strip().lower(),
+            "email": data["email"].strip().lower(),
             "detail": _("Check your mailbox: we sent a link to confirm the address."),
         }
         return Response(body, status=status.HTTP_201_CREATED)
 
 
 class VerifyEmailApi(_AuthEndpoint):
+    throttle_scope = "verify"
+
     @extend_schema(request=TokenInput, responses={200: MeOutput}, tags=["auth"])
     def post(self, request: Request) -> Response:
-        data = TokenInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        user = services.user_verify_email(token=data.validated_data["token"])
+        user = services.user_verify_email(token=_valid(TokenInput, request)["token"])
         return Response(MeOutput(user).data)
 
 
 class ResendVerificationApi(_AuthEndpoint):
+    throttle_scope = "verify"
+
     @extend_schema(request=EmailInput, responses={202: None}, tags=["auth"])
     def post(self, request: Request) -> Response:
-        data = EmailInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.user_resend_verification(email=data.validated_data["email"])
+        services.user_resend_verification(email=_valid(EmailInput, request)["email"])
         return Response(status=status.HTTP_202_ACCEPTED)
 
 
 class LoginApi(_AuthEndpoint):
+    throttle_scope = "login"
+
     @extend_schema(request=LoginInput, responses={200: LoginOutput}, tags=["auth"])
     def post(self, request: Request) -> Response:
-        data = LoginInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        user, token, expiry = services.user_login(request=request, **data.validated_data)
+        data = _valid(LoginInput, request)
+        user, token, expiry = services.user_login(request=request._request, **data)
         return Response(LoginOutput({"token": token, "expiry": expiry, "user": user}).data)
+
+
+class PasswordResetApi(_AuthEndpoint):
+    throttle_scope = "password_reset"
+
+    @extend_schema(request=EmailInput, responses={202: DetailOutput}, tags=["auth"])
+    def post(self, request: Request) -> Response:
+        services.password_reset_request(email=_valid(EmailInput, request)["email"])
+        body = {"detail": _("If an account uses this address, a letter with a reset link is on its way.")}
+        return Response(body, status=status.HTTP_202_ACCEPTED)
+
+
+class PasswordResetConfirmApi(_AuthEndpoint):
+    throttle_scope = "password_reset"
+
+    @extend_schema(request=PasswordResetConfirmInput, responses={200: DetailOutput}, tags=["auth"])
+    def post(self, request: Request) -> Response:
+        services.password_reset_confirm(**_valid(PasswordResetConfirmInput, request))
+        return Response({"detail": _("The password is changed. Every device was signed out: sign in again.")})
 
 
 class LogoutApi(APIView):
@@ -87,7 +125,91 @@ class MeApi(APIView):
 
     @extend_schema(request=MeInput, responses={200: MeOutput}, tags=["me"])
     def patch(self, request: Request) -> Response:
-        data = MeInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        user = services.user_update_profile(user=request.user, **data.validated_data)  # type: ignore[arg-type]
+        data = _valid(MeInput, request)
+        user = services.user_update_profile(user=request.user, **data)  # type: ignore[arg-type]
         return Response(MeOutput(user).data)
+
+    @extend_schema(
+        request=PasswordInput,
+        responses={204: None},
+        tags=["me"],
+        description="Deletes the account. Drafts and private data go; published articles stay under the pen "
+        "name or 'former contributor'.",
+    )
+    def delete(self, request: Request) -> Response:
+        services.user_delete(user=request.user, password=_valid(PasswordInput, request)["password"])  # type: ignore[arg-type]
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class AvatarApi(APIView):
+    permission_classes = [IsAuthenticated]
+    parser_classes = [MultiPartParser, FormParser]
+    throttle_classes = [ScopedThrottle]
+    throttle_scope = "upload"
+
+    @extend_schema(request={"multipart/form-data": AvatarInput}, responses={200: MeOutput}, tags=["me"])
+    def put(self, request: Request) -> Response:
+        data = _valid(AvatarInput, request)
+        user = services.user_set_avatar(user=request.user, upload=data["avatar"])  # type: ignore[arg-type]
+        return Response(MeOutput(user).data)
+
+    @extend_schema(request=None, responses={200: MeOutput}, tags=["me"])
+    def delete(self, request: Request) -> Response:
+        return Response(MeOutput(services.user_remove_avatar(user=request.user)).data)  # type: ignore[arg-type]
+
+
+class SessionsApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: SessionOutput(many=True)}, tags=["me"])
+    def get(self, request: Request) -> Response:
+        rows = services.sessions_of(request.user)  # type: ignore[arg-type]
+        return Response(SessionOutput(rows, many=True, context={"current": request.auth}).data)
+
+    @extend_schema(request=None, responses={204: None}, tags=["me"], description="Signs out every device.")
+    def delete(self, request: Request) -> Response:
+        services.sessions_revoke_all(user=request.user)  # type: ignore[arg-type]
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class SessionApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={204: None}, tags=["me"], description="Signs out one device.")
+    def delete(self, request: Request, session_id: str) -> Response:
+        services.session_revoke(user=request.user, session_id=session_id)  # type: ignore[arg-type]
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ExportApi(APIView):
+    permission_classes = [IsAuthenticated]
+    throttle_classes = [ScopedThrottle]
+    throttle_scope = "upload"
+
+    @extend_schema(responses={200: dict}, tags=["me"], description="Everything we hold about you, as JSON.")
+    def get(self, request: Request) -> Response:
+        response = Response(services.user_export(user=request.user))  # type: ignore[arg-type]
+        response["Content-Disposition"] = 'attachment; filename="newsroom-export.json"'
+        return response
+
+
+class CanManageRoles(HasModelPermission):
+    perm = MANAGE_ROLES
+
+
+class UserRolesApi(APIView):
+    permission_classes = [CanManageRoles]
+
+    @extend_schema(responses={200: RolesOutput}, tags=["staff"])
+    def get(self, request: Request, user_id: int) -> Response:
+        from django.shortcuts import get_object_or_404
+
+        from newsroom.accounts.models import User
+
+        return Response(RolesOutput(get_object_or_404(User, pk=user_id, deleted_at__isnull=True)).data)
+
+    @extend_schema(request=RolesInput, responses={200: RolesOutput}, tags=["staff"])
+    def post(self, request: Request, user_id: int) -> Response:
+        data = _valid(RolesInput, request)
+        user = services.roles_change(actor=request.user, user_id=user_id, **data)  # type: ignore[arg-type]
+        return Response(RolesOutput(user).data)

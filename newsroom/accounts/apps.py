@@ -12,3 +12,7 @@ class AccountsConfig(AppConfig):
         from newsroom.accounts.roles import ensure_role_groups
 
         post_migrate.connect(ensure_role_groups, dispatch_uid="accounts.ensure_role_groups")
+
+        from newsroom.accounts import personal_data, services
+
+        personal_data.register("account", export=services.account_personal_data)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -30,15 +31,44 @@ class UserManager(BaseUserManager["User"]):
         return self.create_user(email, password, **fields)
 
 
+class TrustLevel(models.IntegerChoices):
+    NEW = 0, _("new")
+    BASIC = 1, _("basic")
+    MEMBER = 2, _("member")
+    TRUSTED = 3, _("trusted")
+
+
+def avatar_path(instance: User, filename: str) -> str:
+    # server-generated: the uploaded name never reaches the disk
+    return f"avatars/{instance.pk}/{secrets.token_hex(12)}.webp"
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     """A person who signs in with an e-mail address. Roles are groups (see roles.py)."""
 
     email = models.EmailField(_("e-mail"), max_length=254, unique=True)
     display_name = models.CharField(_("display name"), max_length=80)
+    pen_name = models.CharField(
+        _("pen name"),
+        max_length=80,
+        blank=True,
+        help_text=_("Shown as the byline instead of the display name."),
+    )
+    bio = models.TextField(_("about"), max_length=1000, blank=True)
+    avatar = models.ImageField(_("avatar"), upload_to=avatar_path, blank=True)
     email_verified_at = models.DateTimeField(_("e-mail verified at"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("staff (admin access)"), default=False)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+    deleted_at = models.DateTimeField(_("account deleted"), null=True, blank=True)
+
+    # derived from the record by moderation.trust; never edited by hand
+    trust_level = models.PositiveSmallIntegerField(
+        _("trust level"), choices=TrustLevel.choices, default=TrustLevel.NEW
+    )
+    trust_reason = models.CharField(_("reason for the trust level"), max_length=40, blank=True)
+    trust_record = models.JSONField(_("record behind the trust level"), default=dict, blank=True)
+    trust_computed_at = models.DateTimeField(null=True, blank=True)
 
     objects = UserManager()
 
@@ -50,6 +80,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         constraints = [models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique")]
+        permissions = [("manage_roles", "Can grant and revoke roles")]
 
     def __str__(self) -> str:
         return f"{self.display_name} <{self.email}>"
@@ -58,8 +89,50 @@ class User(AbstractBaseUser, PermissionsMixin):
     def is_email_verified(self) -> bool:
         return self.email_verified_at is not None
 
+    @property
+    def byline(self) -> str:
+        """The public name: the pen name if set (source safety), else the display name."""
+        if self.pen_name:
+            return self.pen_name
+        if self.deleted_at is not None:
+            return str(_("former contributor"))
+        return self.display_name
+
     def get_full_name(self) -> str:
         return self.display_name
 
     def get_short_name(self) -> str:
         return self.display_name
+
+
+class RoleChange(models.Model):
+    """Audit of every role granted or revoked, and by whom."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_changes")
+    role = models.CharField(max_length=30)
+    granted = models.BooleanField()
+    actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    note = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("role change")
+        verbose_name_plural = _("role changes")
+
+    def __str__(self) -> str:
+        return f"{'+' if self.granted else '-'}{self.role} {self.user_id}"
+
+
+class TokenDevice(models.Model):
+    """What we know of the device a sign-in token was issued to (the token itself is knox's, stored hashed)."""
+
+    token = models.OneToOneField(
+        "knox.AuthToken", on_delete=models.CASCADE, primary_key=True, related_name="device"
+    )
+    name = models.CharField(max_length=100, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.name or self.user_agent[:40]

@@ -11,10 +11,12 @@ from django.apps import apps as global_apps
 from django.db import DEFAULT_DB_ALIAS
 
 CONTRIBUTOR = "contributor"
+JUNIOR_EDITOR = "junior_editor"  # earned on the editor track; a senior confirms their approvals ([5/8])
 EDITOR = "editor"
 CHIEF_EDITOR = "chief_editor"
-ROLES = (CONTRIBUTOR, EDITOR, CHIEF_EDITOR)
-STAFF_ROLES = (EDITOR, CHIEF_EDITOR)
+ROLES = (CONTRIBUTOR, JUNIOR_EDITOR, EDITOR, CHIEF_EDITOR)
+STAFF_ROLES = (JUNIOR_EDITOR, EDITOR, CHIEF_EDITOR)
+MANAGE_ROLES = "accounts.manage_roles"
 
 _CONTRIBUTOR_PERMS = ["submissions.add_article"]
 _EDITOR_PERMS = [
@@ -27,6 +29,7 @@ _EDITOR_PERMS = [
 ]
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     CONTRIBUTOR: _CONTRIBUTOR_PERMS,
+    JUNIOR_EDITOR: _EDITOR_PERMS,
     EDITOR: _EDITOR_PERMS,
     CHIEF_EDITOR: [
         *_EDITOR_PERMS,
@@ -35,6 +38,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "submissions.change_category",
         "accounts.view_user",
         "accounts.change_user",
+        MANAGE_ROLES,
+        "accounts.view_rolechange",
+        "moderation.view_editorapplication",
+        "moderation.decide_editorapplication",
     ],
 }
 
@@ -67,10 +74,25 @@ def grant_role(user: Any, role: str) -> None:
         raise ValueError(f"unknown role {role!r}")
     group, _ = Group.objects.get_or_create(name=role)
     user.groups.add(group)
-    if role in STAFF_ROLES and not user.is_staff:
-        user.is_staff = True  # editors work in the admin too
+    _sync_staff(user)
+
+
+def revoke_role(user: Any, role: str) -> None:
+    from django.contrib.auth.models import Group
+
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r}")
+    user.groups.remove(*Group.objects.filter(name=role))
+    _sync_staff(user)
+
+
+def _sync_staff(user: Any) -> None:
+    """Admin access follows the roles: staff roles work in the admin, others don't (superusers keep it)."""
+    staff = user.is_superuser or user.groups.filter(name__in=STAFF_ROLES).exists()
+    if user.is_staff != staff:
+        user.is_staff = staff
         user.save(update_fields=["is_staff"])
-    # Django caches permissions on the instance; a fresh check must see the new role.
+    # Django caches permissions on the instance; a fresh check must see the change.
     for cache in ("_perm_cache", "_user_perm_cache", "_group_perm_cache"):
         user.__dict__.pop(cache, None)
 

@@ -1,25 +1,40 @@
-"""Account writes: registration, e-mail verification, sign-in tokens, profile changes."""
+"""Account writes: registration, verification, sign-in and devices, password reset, profile, roles, leaving."""
 
 from __future__ import annotations
 
+import io
+import secrets
 from typing import Any
-from urllib.parse import urlencode
 
 from django.conf import settings
-from django.contrib.auth import authenticate, password_validation
+from django.contrib.auth import authenticate, password_validation, user_logged_in
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.encoding import force_str
+from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import override as language_override
 from knox.models import AuthToken
+from PIL import Image, ImageOps, UnidentifiedImageError
 
-from newsroom.accounts.models import User, normalize_email
-from newsroom.accounts.roles import CONTRIBUTOR, grant_role
-from newsroom.accounts.tokens import make_verification_token, read_verification_token
-from newsroom.api.errors import ApplicationError
+from newsroom.accounts import personal_data, tasks
+from newsroom.accounts.models import RoleChange, TokenDevice, User, normalize_email
+from newsroom.accounts.roles import (
+    CHIEF_EDITOR,
+    CONTRIBUTOR,
+    MANAGE_ROLES,
+    ROLES,
+    STAFF_ROLES,
+    grant_role,
+    revoke_role,
+)
+from newsroom.accounts.signals import email_verified
+from newsroom.accounts.tokens import TokenExpired, TokenInvalid, read_verification_token
+from newsroom.api.errors import ApplicationError, NotAllowed, NotFound
 
 
 class InvalidCredentials(ApplicationError):
@@ -31,59 +46,75 @@ class InvalidCredentials(ApplicationError):
 class InvalidVerificationToken(ApplicationError):
     code = "invalid_token"
     status = 400
-    default_message = gettext_lazy("The verification link is invalid or has expired. Request a new one.")
+    default_message = gettext_lazy("The link is invalid. Request a new one.")
 
 
-def _send_verification_mail(user_id: int, language: str) -> None:
-    user = User.objects.get(pk=user_id)
-    token = make_verification_token(user.pk, user.email)
-    link = f"{settings.SITE_URL}/verify-email/?{urlencode({'token': token})}"
-    with language_override(language):
-        subject = _("Confirm your e-mail address")
-        body = _(
-            "Hello, %(name)s!\n\n"
-            "Confirm your e-mail address to submit your news to the editors:\n%(link)s\n\n"
-            "Or send this token to POST /api/v1/auth/verify-email/:\n%(token)s\n\n"
-            "If you did not register, ignore this letter."
-        ) % {"name": user.display_name, "link": link, "token": token}
-    send_mail(subject, body, None, [user.email])
+class ExpiredVerificationToken(InvalidVerificationToken):
+    code = "token_expired"
+    default_message = gettext_lazy("The link has expired. Request a new one.")
 
 
-def _send_already_registered_mail(email: str, language: str) -> None:
-    with language_override(language):
-        subject = _("Registration attempt")
-        body = _(
-            "Someone (perhaps you) tried to register again with this address.\n"
-            "You already have an account: sign in, or reset your password if you forgot it.\n"
-        )
-    send_mail(subject, body, None, [email])
+class UsedVerificationToken(InvalidVerificationToken):
+    code = "token_used"
+    default_message = gettext_lazy("The link has already been used: the address is confirmed.")
+
+
+class InvalidResetToken(ApplicationError):
+    code = "invalid_token"
+    status = 400
+    default_message = gettext_lazy("The password reset link is invalid, used or expired. Request a new one.")
+
+
+class InvalidImage(ApplicationError):
+    code = "invalid_image"
+    status = 400
+    default_message = gettext_lazy("The file is not a JPEG, PNG or WebP image.")
+
+
+class ImageTooLarge(ApplicationError):
+    code = "image_too_large"
+    status = 413
+    default_message = gettext_lazy("The image is too large.")
+
+
+class RoleChangeRefused(ApplicationError):
+    code = "role_change_refused"
+    status = 409
+
+
+def _language() -> str:
+    return get_language() or settings.LANGUAGE_CODE
+
+
+# --- registration and verification -----------------------------------------------------------------------------
 
 
 @transaction.atomic
 def user_register(*, email: str, password: str, display_name: str) -> None:
     """Creates a contributor and mails a verification link.
 
-    A known address gets a notice instead, and the caller sees the same answer either way, so the endpoint
-    does not reveal who has an account.
+    A known address gets a notice instead. Either way the caller sees the same answer after the same work (one
+    password hash, one letter queued), so the endpoint does not tell who has an account.
     """
     email = normalize_email(email)
-    language = get_language() or settings.LANGUAGE_CODE
+    language = _language()
     candidate = User(email=email, display_name=display_name)
     try:
         password_validation.validate_password(password, user=candidate)
     except ValidationError as exc:
         raise ValidationError({"password": exc.error_list}) from exc
+    hashed = make_password(password)  # done on both paths: the hash is the expensive part
     if User.objects.filter(email=email).exists():
-        transaction.on_commit(lambda: _send_already_registered_mail(email, language))
+        transaction.on_commit(lambda: tasks.send_already_registered_mail.delay(email, language))
         return
     try:
         with transaction.atomic():
-            user = User.objects.create_user(email=email, password=password, display_name=display_name)
+            user = User.objects.create(email=email, password=hashed, display_name=display_name)
     except IntegrityError:  # a concurrent registration of the same address won the race
-        transaction.on_commit(lambda: _send_already_registered_mail(email, language))
+        transaction.on_commit(lambda: tasks.send_already_registered_mail.delay(email, language))
         return
     grant_role(user, CONTRIBUTOR)
-    transaction.on_commit(lambda: _send_verification_mail(user.pk, language))
+    transaction.on_commit(lambda: tasks.send_verification_mail.delay(user.pk, language))
 
 
 def user_resend_verification(*, email: str) -> None:
@@ -91,41 +122,203 @@ def user_resend_verification(*, email: str) -> None:
         email=normalize_email(email), email_verified_at__isnull=True, is_active=True
     ).first()
     if user is not None:
-        _send_verification_mail(user.pk, get_language() or settings.LANGUAGE_CODE)
+        transaction.on_commit(lambda: tasks.send_verification_mail.delay(user.pk, _language()))
 
 
 @transaction.atomic
 def user_verify_email(*, token: str) -> User:
-    parsed = read_verification_token(token)
-    if parsed is None:
-        raise InvalidVerificationToken()
-    user_id, email = parsed
-    user = User.objects.select_for_update().filter(pk=user_id, email=email, is_active=True).first()
+    try:
+        claim = read_verification_token(token)
+    except TokenExpired as exc:
+        raise ExpiredVerificationToken() from exc
+    except TokenInvalid as exc:
+        raise InvalidVerificationToken() from exc
+    user = (
+        User.objects.select_for_update()
+        .filter(pk=claim.user_id, email=claim.email, is_active=True, deleted_at__isnull=True)
+        .first()
+    )
     if user is None:
         raise InvalidVerificationToken()
-    if user.email_verified_at is None:
-        user.email_verified_at = timezone.now()
-        user.save(update_fields=["email_verified_at"])
+    if user.email_verified_at is not None:
+        raise UsedVerificationToken()
+    user.email_verified_at = timezone.now()
+    user.save(update_fields=["email_verified_at"])
+    transaction.on_commit(lambda: email_verified.send(sender=User, user_id=user.pk))
     return user
 
 
-def user_login(*, request: Any, email: str, password: str) -> tuple[User, str, Any]:
+# --- sign-in, devices ------------------------------------------------------------------------------------------
+
+
+def _client_ip(request: Any) -> str | None:
+    from axes.helpers import get_client_ip_address
+
+    return get_client_ip_address(request) or None
+
+
+def user_login(*, request: Any, email: str, password: str, device: str = "") -> tuple[User, str, Any]:
+    """`request` is the Django HttpRequest: django-axes counts failures per (e-mail, IP) on it, and refuses a
+    locked-out pair before any password is checked (AxesMiddleware then answers 429, see lockout.py)."""
     user = authenticate(request, username=normalize_email(email), password=password)
     if user is None or not user.is_active:
         raise InvalidCredentials()
     instance, token = AuthToken.objects.create(user)
-    user.last_login = timezone.now()
-    user.save(update_fields=["last_login"])
+    TokenDevice.objects.create(
+        token=instance,
+        name=device[:100],
+        user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
+        ip_address=_client_ip(request),
+    )
+    # last_login, and axes resets the failure counter of this (e-mail, IP)
+    user_logged_in.send(sender=User, request=request, user=user)
     return user, token, instance.expiry
 
 
-def user_update_profile(*, user: User, display_name: str | None = None) -> User:
-    changed = []
-    if display_name is not None and display_name != user.display_name:
-        user.display_name = display_name
-        changed.append("display_name")
+def sessions_of(user: User) -> Any:
+    now = timezone.now()
+    return (
+        AuthToken.objects.filter(user=user)
+        .exclude(expiry__lte=now)
+        .select_related("device")
+        .order_by("-created")
+    )
+
+
+def session_revoke(*, user: User, session_id: str) -> None:
+    """`session_id` is the start of the token's digest (the digest is a hash: it gives nothing away)."""
+    if len(session_id) < 16:
+        raise NotFound()
+    deleted, _rest = AuthToken.objects.filter(user=user, digest__startswith=session_id).delete()
+    if not deleted:
+        raise NotFound()
+
+
+def sessions_revoke_all(*, user: User) -> int:
+    deleted, _rest = AuthToken.objects.filter(user=user).delete()
+    return deleted
+
+
+# --- password reset --------------------------------------------------------------------------------------------
+
+
+def password_reset_request(*, email: str) -> None:
+    """Queues a reset letter if the address has an active account; the caller's answer is the same either way."""
+    user = User.objects.filter(email=normalize_email(email), is_active=True).only("pk").first()
+    if user is not None:
+        language = _language()
+        transaction.on_commit(lambda: tasks.send_password_reset_mail.delay(user.pk, language))
+
+
+@transaction.atomic
+def password_reset_confirm(*, uid: str, token: str, password: str) -> User:
+    """Sets the new password; the token works once (it is bound to the old password hash). Every device is
+    signed out and the failed-login counters of the address are cleared."""
+    try:
+        user_id = int(force_str(urlsafe_base64_decode(uid)))
+    except (TypeError, ValueError, OverflowError):
+        raise InvalidResetToken() from None
+    user = User.objects.select_for_update().filter(pk=user_id, is_active=True).first()
+    if user is None or not default_token_generator.check_token(user, token):
+        raise InvalidResetToken()
+    try:
+        password_validation.validate_password(password, user=user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.error_list}) from exc
+    user.set_password(password)
+    if user.email_verified_at is None:
+        user.email_verified_at = timezone.now()  # the letter reached the mailbox: the address is proven
+    user.save(update_fields=["password", "email_verified_at"])
+    AuthToken.objects.filter(user=user).delete()
+    from axes.utils import reset as axes_reset
+
+    axes_reset(username=user.email)
+    return user
+
+
+# --- profile ---------------------------------------------------------------------------------------------------
+
+
+def user_update_profile(*, user: User, **fields: Any) -> User:
+    changed = [name for name in ("display_name", "pen_name", "bio") if name in fields]
+    for name in changed:
+        setattr(user, name, fields[name])
     if changed:
         user.save(update_fields=changed)
+    return user
+
+
+def _reencode_avatar(upload: Any) -> bytes:
+    """Decodes the upload (identified by content, never by name), applies EXIF orientation, and re-encodes a
+    square WebP: no metadata of the original (EXIF, GPS, XMP, IPTC) survives, and its bytes are never stored."""
+    limits = settings.NEWSROOM
+    if upload.size > limits["AVATAR_MAX_BYTES"]:
+        raise ImageTooLarge(
+            _("The image is larger than %(mb)d MB.") % {"mb": limits["AVATAR_MAX_BYTES"] // (1024 * 1024)}
+        )
+    try:
+        with Image.open(upload) as probe:
+            if probe.format not in {"JPEG", "PNG", "WEBP"}:
+                raise InvalidImage()
+            width, height = probe.size
+            if width * height > limits["AVATAR_MAX_PIXELS"]:
+                raise ImageTooLarge(
+                    _("The image has too many pixels (%(w)d×%(h)d).") % {"w": width, "h": height}
+                )
+            probe.load()
+            image = ImageOps.exif_transpose(probe)
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError, SyntaxError, ValueError) as exc:
+        raise InvalidImage() from exc
+    image = ImageOps.fit(image.convert("RGB"), (limits["AVATAR_SIZE"],) * 2)
+    out = io.BytesIO()
+    image.save(out, format="WEBP", quality=85)
+    return out.getvalue()
+
+
+def user_set_avatar(*, user: User, upload: Any) -> User:
+    data = _reencode_avatar(upload)
+    old = user.avatar.name if user.avatar else ""
+    user.avatar.save("avatar.webp", ContentFile(data), save=True)
+    if old:
+        user.avatar.storage.delete(old)
+    return user
+
+
+def user_remove_avatar(*, user: User) -> User:
+    if user.avatar:
+        user.avatar.delete(save=True)
+    return user
+
+
+# --- roles -----------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def roles_change(*, actor: User, user_id: int, grant: list[str], revoke: list[str], note: str = "") -> User:
+    """Chief editors grant and revoke roles; each change is recorded in RoleChange."""
+    if not actor.has_perm(MANAGE_ROLES):
+        raise NotAllowed()
+    user = User.objects.select_for_update().filter(pk=user_id, deleted_at__isnull=True).first()
+    if user is None:
+        raise NotFound()
+    unknown = sorted((set(grant) | set(revoke)) - set(ROLES))
+    if unknown:
+        raise ValidationError({"roles": _("Unknown roles: %(roles)s.") % {"roles": ", ".join(unknown)}})
+    if set(grant) & set(revoke):
+        raise RoleChangeRefused(_("A role cannot be granted and revoked at once."))
+    if user.pk == actor.pk and CHIEF_EDITOR in revoke:
+        raise RoleChangeRefused(_("You cannot revoke your own chief editor role."))
+    if set(grant) & set(STAFF_ROLES) and not user.is_email_verified:
+        raise RoleChangeRefused(_("Editors must have a confirmed e-mail address."))
+    current = set(user.groups.values_list("name", flat=True))
+    for role in grant:
+        if role not in current:
+            grant_role(user, role)
+            RoleChange.objects.create(user=user, role=role, granted=True, actor=actor, note=note)
+    for role in revoke:
+        if role in current:
+            revoke_role(user, role)
+            RoleChange.objects.create(user=user, role=role, granted=False, actor=actor, note=note)
     return user
 
 
@@ -144,3 +337,71 @@ def create_staff(*, email: str, password: str, role: str, display_name: str | No
     grant_role(user, CONTRIBUTOR)
     grant_role(user, role)
     return user
+
+
+# --- leaving ---------------------------------------------------------------------------------------------------
+
+
+def user_export(*, user: User) -> dict[str, Any]:
+    return personal_data.export(user)
+
+
+@transaction.atomic
+def user_delete(*, user: User, password: str) -> None:
+    """Deletes the account: every app erases its private data (drafts, unpublished articles, ...); published
+    articles stay under the pen name or "former contributor"; the row itself stays, stripped of everything
+    personal, so that the audit trail keeps a pseudonymous id."""
+    if not user.check_password(password):
+        raise InvalidCredentials(_("The password is incorrect."))
+    user = User.objects.select_for_update().get(pk=user.pk)
+    personal_data.erase(user)
+    if user.avatar:
+        user.avatar.delete(save=False)
+    AuthToken.objects.filter(user=user).delete()
+    user.groups.clear()
+    user.user_permissions.clear()
+    user.email = f"deleted-{user.pk}-{secrets.token_hex(6)}@deleted.invalid"
+    user.display_name = ""
+    user.bio = ""
+    user.avatar = ""
+    user.set_unusable_password()
+    user.is_active = False
+    user.is_staff = False
+    user.is_superuser = False
+    user.email_verified_at = None
+    user.deleted_at = timezone.now()
+    user.trust_record = {}
+    user.save()
+
+
+def account_personal_data(user: User) -> dict[str, Any]:
+    """The accounts app's part of a data export."""
+    from newsroom.accounts.roles import user_roles
+
+    return {
+        "id": user.pk,
+        "email": user.email,
+        "display_name": user.display_name,
+        "pen_name": user.pen_name,
+        "bio": user.bio,
+        "avatar": user.avatar.url if user.avatar else None,
+        "email_verified_at": user.email_verified_at.isoformat() if user.email_verified_at else None,
+        "date_joined": user.date_joined.isoformat(),
+        "last_login": user.last_login.isoformat() if user.last_login else None,
+        "roles": user_roles(user),
+        "trust": {"level": user.trust_level, "reason": user.trust_reason, "record": user.trust_record},
+        "role_changes": [
+            {"role": c.role, "granted": c.granted, "at": c.created_at.isoformat(), "note": c.note}
+            for c in user.role_changes.all()
+        ],
+        "sessions": [
+            {
+                "created": t.created.isoformat(),
+                "expiry": t.expiry.isoformat() if t.expiry else None,
+                "device": getattr(getattr(t, "device", None), "name", ""),
+                "user_agent": getattr(getattr(t, "device", None), "user_agent", ""),
+                "ip_address": getattr(getattr(t, "device", None), "ip_address", None),
+            }
+            for t in sessions_of(user)
+        ],
+    }

@@ -5,8 +5,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from newsroom.api.pagination import NewestFirstCursorPagination
-from newsroom.publishing.serializers import FeedArticleOutput, FeedItemOutput
-from submissions.selectors import published_article_by_slug, published_articles
+from newsroom.publishing.serializers import AuthorOutput, FeedArticleOutput, FeedItemOutput
+from submissions.selectors import public_author, published_article_by_slug, published_articles
 
 
 class FeedApi(APIView):
@@ -29,3 +29,15 @@ class FeedArticleApi(APIView):
     def get(self, request: Request, slug: str) -> Response:
         article = published_article_by_slug(slug=slug)
         return Response(FeedArticleOutput(article, context={"request": request}).data)
+
+
+class AuthorApi(APIView):
+    """A public author page: the byline (pen name if set), bio, avatar, published count and joined month.
+    Only people with published work have one; the e-mail address and real name behind a pen name never show."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    @extend_schema(responses={200: AuthorOutput}, tags=["feed"])
+    def get(self, request: Request, author_id: int) -> Response:
+        return Response(AuthorOutput(public_author(author_id=author_id), context={"request": request}).data)

@@ -36,7 +36,7 @@ class LatestRss(Feed):
         return item.published_at
 
     def item_author_name(self, item: Article) -> str:
-        return item.author.display_name
+        return item.author.byline
 
     def item_categories(self, item: Article) -> list[str]:
         return [item.category.name_ru] if item.category else []

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.utils import translation
 from rest_framework import serializers
 
@@ -6,12 +8,23 @@ from submissions.models import Article
 
 class FeedItemOutput(serializers.ModelSerializer):
     category = serializers.SerializerMethodField()
-    author = serializers.CharField(source="author.display_name")
+    author = serializers.CharField(source="author.byline")
+    author_id = serializers.IntegerField()
     url = serializers.SerializerMethodField()
 
     class Meta:
         model = Article
-        fields = ["slug", "title", "lead", "language", "category", "author", "published_at", "url"]
+        fields = [
+            "slug",
+            "title",
+            "lead",
+            "language",
+            "category",
+            "author",
+            "author_id",
+            "published_at",
+            "url",
+        ]
 
     def get_category(self, obj: Article) -> dict[str, str]:
         assert obj.category is not None  # published articles always have one (submit requires it)
@@ -26,3 +39,21 @@ class FeedItemOutput(serializers.ModelSerializer):
 class FeedArticleOutput(FeedItemOutput):
     class Meta(FeedItemOutput.Meta):
         fields = [*FeedItemOutput.Meta.fields, "body"]
+
+
+class AuthorOutput(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    byline = serializers.CharField()
+    bio = serializers.CharField()
+    avatar = serializers.SerializerMethodField()
+    published_count = serializers.IntegerField()
+    joined = serializers.SerializerMethodField(help_text="YYYY-MM")
+
+    def get_avatar(self, obj: Any) -> str | None:
+        if not obj.avatar or obj.deleted_at:
+            return None
+        request = self.context.get("request")
+        return request.build_absolute_uri(obj.avatar.url) if request else obj.avatar.url
+
+    def get_joined(self, obj: Any) -> str:
+        return obj.date_joined.strftime("%Y-%m")

@@ -63,12 +63,37 @@ def test_register_rejects_a_weak_password_with_field_errors(api):
     assert not User.objects.exists()
 
 
-def test_verify_email_with_the_mailed_token_then_replay_is_harmless(api):
+def test_verify_email_with_the_mailed_token_works_once(api):
     register(api)
     token = token_from_mail(mail.outbox[0])
     response = api().post("/api/v1/auth/verify-email/", {"token": token}, format="json")
     assert response.status_code == 200 and response.json()["email_verified"] is True
+    user = User.objects.get(email="new@example.org")
+    assert (user.trust_level, user.trust_reason) == (1, "verified")  # recomputed on confirmation
+    again = api().post("/api/v1/auth/verify-email/", {"token": token}, format="json")
+    assert again.status_code == 400 and error_code(again) == "token_used"
+
+
+def test_verify_email_refuses_an_expired_token(api, settings):
+    register(api)
+    token = token_from_mail(mail.outbox[0])
+    settings.NEWSROOM = {**settings.NEWSROOM, "EMAIL_VERIFICATION_MAX_AGE": -1}
+    response = api().post("/api/v1/auth/verify-email/", {"token": token}, format="json")
+    assert response.status_code == 400 and error_code(response) == "token_expired"
+    assert not User.objects.get(email="new@example.org").is_email_verified
+
+
+def test_resend_mails_a_new_link_that_works(api):
+    register(api)
+    mail.outbox.clear()
+    assert api().post("/api/v1/auth/resend-verification/", {"email": "new@example.org"}, format="json").status_code == 202
+    assert len(mail.outbox) == 1
+    token = token_from_mail(mail.outbox[0])
     assert api().post("/api/v1/auth/verify-email/", {"token": token}, format="json").status_code == 200
+    # once verified, a resend sends nothing
+    mail.outbox.clear()
+    api().post("/api/v1/auth/resend-verification/", {"email": "new@example.org"}, format="json")
+    assert mail.outbox == []
 
 
 def test_verify_email_refuses_a_forged_token(api):

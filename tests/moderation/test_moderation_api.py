@@ -41,11 +41,11 @@ def test_queue_query_count_does_not_grow_with_page_size(
 ):
     client = api(editor)
     for _ in range(2):
-        in_review()
+        in_review(author=UserFactory())
     with django_assert_max_num_queries(20) as small:
         client.get("/api/v1/moderation/queue/?limit=2")
     for _ in range(12):
-        in_review()
+        in_review(author=UserFactory())
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert len(client.get("/api/v1/moderation/queue/?limit=14").json()["results"]) == 14
 

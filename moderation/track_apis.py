@@ -1,0 +1,134 @@
+"""The editor track's endpoints: /api/v1/editor-track/..."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from moderation import track
+from moderation.models import EditorApplication
+from moderation.serializers import (
+    ApplicationOutput,
+    ApplyInput,
+    NoteInput,
+    ShadowArticleOutput,
+    ShadowReviewOutput,
+    TrackMeOutput,
+    VerdictInput,
+)
+from newsroom.api.permissions import HasModelPermission, IsContributor
+
+
+class CanDecideApplications(HasModelPermission):
+    perm = track.DECIDE
+
+
+def _valid(serializer_class: type, request: Request) -> dict:
+    data = serializer_class(data=request.data)
+    data.is_valid(raise_exception=True)
+    return data.validated_data
+
+
+class ApplyApi(APIView):
+    permission_classes = [IsContributor]
+
+    @extend_schema(request=ApplyInput, responses={201: ApplicationOutput}, tags=["editor-track"])
+    def post(self, request: Request) -> Response:
+        application = track.apply(actor=request.user, **_valid(ApplyInput, request))
+        return Response(ApplicationOutput(application).data, status=status.HTTP_201_CREATED)
+
+
+class TrackMeApi(APIView):
+    permission_classes = [IsContributor]
+
+    @extend_schema(responses={200: TrackMeOutput}, tags=["editor-track"])
+    def get(self, request: Request) -> Response:
+        minimum = settings.NEWSROOM["EDITOR_TRACK_MIN_TRUST"]
+        body = {
+            "eligible": request.user.trust_level >= minimum,  # type: ignore[union-attr]
+            "min_trust_level": minimum,
+            "application": track.current_application(request.user),
+        }
+        return Response(TrackMeOutput(body).data)
+
+
+class ShadowNextApi(APIView):
+    permission_classes = [IsContributor]
+
+    @extend_schema(
+        request=None,
+        responses={200: ShadowArticleOutput, 204: OpenApiResponse(description="Nothing to review now.")},
+        tags=["editor-track"],
+    )
+    def post(self, request: Request) -> Response:
+        article = track.shadow_next(actor=request.user)
+        if article is None:
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        return Response(ShadowArticleOutput(article).data)
+
+
+class ShadowArticleApi(APIView):
+    permission_classes = [IsContributor]
+
+    @extend_schema(responses={200: ShadowArticleOutput}, tags=["editor-track"])
+    def get(self, request: Request, article_id: int) -> Response:
+        return Response(
+            ShadowArticleOutput(track.shadow_article(actor=request.user, article_id=article_id)).data
+        )
+
+
+class ShadowVerdictApi(APIView):
+    permission_classes = [IsContributor]
+
+    @extend_schema(request=VerdictInput, responses={201: ShadowReviewOutput}, tags=["editor-track"])
+    def post(self, request: Request, article_id: int) -> Response:
+        review = track.shadow_verdict(
+            actor=request.user, article_id=article_id, **_valid(VerdictInput, request)
+        )
+        return Response(ShadowReviewOutput(review).data, status=status.HTTP_201_CREATED)
+
+
+class ApplicationsApi(APIView):
+    permission_classes = [CanDecideApplications]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("state", enum=EditorApplication.State.values, required=False)],
+        responses={200: ApplicationOutput(many=True)},
+        tags=["editor-track"],
+    )
+    def get(self, request: Request) -> Response:
+        from rest_framework.pagination import LimitOffsetPagination
+
+        rows = EditorApplication.objects.select_related("user").order_by("-created_at", "-id")
+        state = request.query_params.get("state")
+        if state in EditorApplication.State.values:
+            rows = rows.filter(state=state)
+        paginator = LimitOffsetPagination()
+        page = paginator.paginate_queryset(rows, request, view=self)
+        return paginator.get_paginated_response(ApplicationOutput(page, many=True).data)
+
+
+class ApplicationGrantApi(APIView):
+    permission_classes = [CanDecideApplications]
+
+    @extend_schema(request=NoteInput, responses={200: ApplicationOutput}, tags=["editor-track"])
+    def post(self, request: Request, application_id: int) -> Response:
+        application = track.grant(
+            actor=request.user, application_id=application_id, **_valid(NoteInput, request)
+        )
+        return Response(ApplicationOutput(application).data)
+
+
+class ApplicationDeclineApi(APIView):
+    permission_classes = [CanDecideApplications]
+
+    @extend_schema(request=NoteInput, responses={200: ApplicationOutput}, tags=["editor-track"])
+    def post(self, request: Request, application_id: int) -> Response:
+        application = track.decline(
+            actor=request.user, application_id=application_id, **_valid(NoteInput, request)
+        )
+        return Response(ApplicationOutput(application).data)

@@ -1,0 +1,55 @@
+"""The submissions app's part of a user's data export, and what goes when the account is deleted."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from submissions.models import Article, ArticleEvent
+from submissions.states import Status
+
+# Public record: these stay (under the pen name or "former contributor") when the author leaves.
+PUBLIC_STATES = (Status.PUBLISHED, Status.RETRACTED)
+
+
+def export(user: Any) -> dict[str, Any]:
+    articles = Article.objects.filter(author=user).select_related("category").prefetch_related("revisions")
+    return {
+        "articles": [
+            {
+                "id": a.pk,
+                "status": a.status,
+                "title": a.title,
+                "lead": a.lead,
+                "body": a.body,
+                "language": a.language,
+                "category": a.category.slug if a.category else None,
+                "slug": a.slug,
+                "created_at": a.created_at.isoformat(),
+                "submitted_at": a.submitted_at.isoformat() if a.submitted_at else None,
+                "published_at": a.published_at.isoformat() if a.published_at else None,
+                "revisions": [
+                    {"number": r.number, "title": r.title, "lead": r.lead, "body": r.body}
+                    for r in a.revisions.all()
+                ],
+            }
+            for a in articles
+        ],
+        # what happened to the user's articles, and what the user did (decisions by others stay anonymous here)
+        "events": [
+            {
+                "article": e.article_id,
+                "action": e.action,
+                "from": e.from_status,
+                "to": e.to_status,
+                "by_me": e.actor_id == user.pk,
+                "message": e.message,
+                "at": e.created_at.isoformat(),
+            }
+            for e in ArticleEvent.objects.filter(article__author=user).order_by("created_at", "id")
+        ],
+    }
+
+
+def erase(user: Any) -> None:
+    """Drafts and every article that never went public are deleted with their revisions and checks."""
+    Article.objects.filter(author=user).exclude(status__in=PUBLIC_STATES).delete()
