@@ -19,7 +19,7 @@ from moderation.serializers import (
     QueueItemOutput,
     RejectInput,
 )
-from newsroom.api.permissions import IsContributor, IsEditor
+from newsroom.api.permissions import HasModelPermission, IsContributor, IsEditor
 from submissions import workflow
 from submissions.selectors import article_get_for_actor
 
@@ -129,7 +129,12 @@ class RequestChangesApi(_DecisionApi):
     move = staticmethod(workflow.article_request_changes)
 
 
+class CanRetract(HasModelPermission):
+    perm = workflow.RETRACT
+
+
 @_decision_schema(MessageInput)
 class RetractApi(_DecisionApi):
+    permission_classes = [CanRetract]
     input_class = MessageInput
     move = staticmethod(workflow.article_retract)

@@ -122,7 +122,7 @@ def stats_for(application: EditorApplication) -> TrackStats:
         reviews=len(rows),
         scored=len(scored),
         pending=len(rows) - len(scored),
-        accuracy=_mean([r[0] for r in scored]),
+        accuracy=_mean([r[0] for r in scored if r[0] is not None]),
         decision_agreement=_mean([1.0 if r[1] else 0.0 for r in scored]),
         reason_agreement=_mean([1.0 if r[2] else 0.0 for r in scored if r[2] is not None]),
     )
@@ -139,7 +139,7 @@ def current_application(user: Any) -> EditorApplication | None:
     return EditorApplication.objects.filter(user=user).order_by("-created_at", "-id").first()
 
 
-def _open_application(user: Any) -> EditorApplication:
+def open_application(user: Any) -> EditorApplication:
     application = EditorApplication.objects.filter(user=user, state=EditorApplication.State.OPEN).first()
     if application is None:
         raise NotAnApplicant()
@@ -173,12 +173,12 @@ def shadow_candidates(user: Any) -> QuerySet[Article]:
 
 
 def shadow_next(*, actor: Any) -> Article | None:
-    _open_application(actor)
+    open_application(actor)
     return shadow_candidates(actor).first()
 
 
 def shadow_article(*, actor: Any, article_id: int) -> Article:
-    _open_application(actor)
+    open_application(actor)
     article = (
         Article.objects.filter(pk=article_id, status=Status.IN_REVIEW)
         .exclude(author=actor)
@@ -194,8 +194,9 @@ def shadow_article(*, actor: Any, article_id: int) -> Article:
 def shadow_verdict(
     *, actor: Any, article_id: int, decision: str, reason_code: str = "", note: str = ""
 ) -> ShadowReview:
-    application = _open_application(actor)
+    application = open_application(actor)
     article = shadow_article(actor=actor, article_id=article_id)
+    assert article.current_revision is not None  # in review means submitted: it has a revision
     if decision == Verdict.REJECT:
         RejectReason(reason_code)  # the serializer requires it for a rejection
     else:
@@ -206,7 +207,7 @@ def shadow_verdict(
                 application=application,
                 reviewer=actor,
                 article=article,
-                revision_id=article.current_revision_id,
+                revision=article.current_revision,
                 decision=decision,
                 reason_code=reason_code,
                 note=note,

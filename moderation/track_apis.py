@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
@@ -25,6 +27,16 @@ from newsroom.api.permissions import HasModelPermission, IsContributor
 
 class CanDecideApplications(HasModelPermission):
     perm = track.DECIDE
+
+
+class IsApplicant(IsContributor):
+    """Shadow reviews are for holders of an open editor-track application (refused as `not_an_applicant`)."""
+
+    def has_permission(self, request: Any, view: Any) -> bool:
+        if not super().has_permission(request, view):
+            return False
+        track.open_application(request.user)  # raises NotAnApplicant
+        return True
 
 
 def _valid(serializer_class: type, request: Request) -> dict:
@@ -57,7 +69,7 @@ class TrackMeApi(APIView):
 
 
 class ShadowNextApi(APIView):
-    permission_classes = [IsContributor]
+    permission_classes = [IsApplicant]
 
     @extend_schema(
         request=None,
@@ -72,7 +84,7 @@ class ShadowNextApi(APIView):
 
 
 class ShadowArticleApi(APIView):
-    permission_classes = [IsContributor]
+    permission_classes = [IsApplicant]
 
     @extend_schema(responses={200: ShadowArticleOutput}, tags=["editor-track"])
     def get(self, request: Request, article_id: int) -> Response:
@@ -82,7 +94,7 @@ class ShadowArticleApi(APIView):
 
 
 class ShadowVerdictApi(APIView):
-    permission_classes = [IsContributor]
+    permission_classes = [IsApplicant]
 
     @extend_schema(request=VerdictInput, responses={201: ShadowReviewOutput}, tags=["editor-track"])
     def post(self, request: Request, article_id: int) -> Response:

@@ -241,7 +241,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 20,
 }
-KNOX_TOKEN_MODEL = "knox.AuthToken"  # named explicitly: our TokenDevice migration refers to it
+KNOX_TOKEN_MODEL = "knox.AuthToken"  # noqa: S105  (a model name; our TokenDevice migration refers to it)
 REST_KNOX = {
     "AUTH_HEADER_PREFIX": "Bearer",
     "TOKEN_TTL": timedelta(days=env.int("TOKEN_TTL_DAYS", default=30)),
@@ -255,6 +255,7 @@ REST_KNOX = {
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_FORM_FIELD = "username"  # the key authenticate() and the admin login form both use
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "newsroom.accounts.lockout.lockout_response"
 if PROXY_COUNT:  # behind reverse proxies: trust X-Forwarded-For that far, and no further
@@ -270,7 +271,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"RejectReasonEnum": "submissions.states.RejectReason"},
+    "ENUM_NAME_OVERRIDES": {
+        "RejectReasonEnum": "submissions.states.RejectReason",
+        "VerdictEnum": "moderation.models.Verdict",
+        "RoleEnum": "newsroom.accounts.roles.ROLE_CHOICES",
+    },
 }
 
 NEWSROOM = {
@@ -291,7 +296,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"celery.app.trace": {"level": env.str("TASK_LOG_LEVEL", default="WARNING")}},
+    "loggers": {
+        "celery.app.trace": {"level": env.str("TASK_LOG_LEVEL", default="WARNING")},
+        "axes": {"level": "WARNING"},  # one INFO line per failed login is noise; lockouts are warnings
+    },
 }
 
 # --- Production hardening (check --deploy: 0 warnings) --------------------------------------------------------

@@ -4,7 +4,7 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from newsroom.accounts.views import verify_email_page
+from newsroom.accounts.views import reset_password_page, verify_email_page
 from newsroom.health import healthz
 from newsroom.publishing.feeds import LatestRss
 
@@ -21,10 +21,13 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("feed/rss/", LatestRss(), name="feed-rss"),
     path("verify-email/", verify_email_page, name="verify-email"),
+    path("reset-password/", reset_password_page, name="reset-password"),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]
 
 if not settings.PRODUCTION:
     # the embedded default serves uploaded files itself; in production the web server or object storage does
-    urlpatterns.append(re_path(r"^media/(?P<path>.+)$", serve, {"document_root": settings.MEDIA_ROOT}))
+    urlpatterns.append(
+        re_path(r"^media/(?P<path>.+)$", serve, {"document_root": settings.MEDIA_ROOT}, name="media")
+    )

@@ -10,6 +10,7 @@ import re
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -129,6 +130,8 @@ def _check_trust_limits(actor: Any, article: Article) -> None:
         actor.refresh_from_db()
         trust_recompute(actor.pk)
         actor.refresh_from_db()
+    # one author's submissions are counted one at a time: two concurrent submits cannot both slip under the limit
+    get_user_model().objects.select_for_update().filter(pk=actor.pk).first()
     level = actor.trust_level
     per_day = trust.submissions_per_day(level)
     if per_day == 0:

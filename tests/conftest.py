@@ -26,6 +26,16 @@ def _test_settings(settings: Any, tmp_path: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache() -> Any:
+    """Throttle counters live in the cache: every test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _eager_tasks(request: pytest.FixtureRequest) -> Any:
     """Unit and API tests run tasks eagerly; integration tests switch to a real worker themselves."""
     if request.node.get_closest_marker("integration"):

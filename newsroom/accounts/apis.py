@@ -166,7 +166,13 @@ class SessionsApi(APIView):
         rows = services.sessions_of(request.user)  # type: ignore[arg-type]
         return Response(SessionOutput(rows, many=True, context={"current": request.auth}).data)
 
-    @extend_schema(request=None, responses={204: None}, tags=["me"], description="Signs out every device.")
+    @extend_schema(
+        request=None,
+        responses={204: None},
+        tags=["me"],
+        operation_id="v1_me_sessions_destroy_all",
+        description="Signs out every device.",
+    )
     def delete(self, request: Request) -> Response:
         services.sessions_revoke_all(user=request.user)  # type: ignore[arg-type]
         return Response(status=status.HTTP_204_NO_CONTENT)

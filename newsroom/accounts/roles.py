@@ -16,6 +16,7 @@ EDITOR = "editor"
 CHIEF_EDITOR = "chief_editor"
 ROLES = (CONTRIBUTOR, JUNIOR_EDITOR, EDITOR, CHIEF_EDITOR)
 STAFF_ROLES = (JUNIOR_EDITOR, EDITOR, CHIEF_EDITOR)
+ROLE_CHOICES = [(role, role) for role in ROLES]
 MANAGE_ROLES = "accounts.manage_roles"
 
 _CONTRIBUTOR_PERMS = ["submissions.add_article"]

@@ -3,7 +3,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from newsroom.accounts.models import User
-from newsroom.accounts.roles import ROLES, user_roles
+from newsroom.accounts.roles import ROLE_CHOICES, user_roles
 
 
 class RegisterInput(serializers.Serializer):
@@ -39,7 +39,11 @@ class LoginInput(serializers.Serializer):
     email = serializers.EmailField(max_length=254)
     password = serializers.CharField(max_length=128, style={"input_type": "password"})
     device = serializers.CharField(
-        max_length=100, required=False, default="", help_text=_("A name for this device, e.g. 'phone'.")
+        max_length=100,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("A name for this device, e.g. 'phone'."),
     )
 
 
@@ -135,8 +139,12 @@ class SessionOutput(serializers.Serializer):
 
 
 class RolesInput(serializers.Serializer):
-    grant = serializers.ListField(child=serializers.ChoiceField(choices=ROLES), required=False, default=list)
-    revoke = serializers.ListField(child=serializers.ChoiceField(choices=ROLES), required=False, default=list)
+    grant = serializers.ListField(
+        child=serializers.ChoiceField(choices=ROLE_CHOICES), required=False, default=list
+    )
+    revoke = serializers.ListField(
+        child=serializers.ChoiceField(choices=ROLE_CHOICES), required=False, default=list
+    )
     note = serializers.CharField(max_length=300, required=False, default="", allow_blank=True)
 
 

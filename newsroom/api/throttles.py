@@ -11,4 +11,4 @@ class ScopedThrottle(ScopedRateThrottle):
     arrives rather than at import, so that a changed setting applies at once."""
 
     def get_rate(self) -> Any:
-        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope or "")

@@ -86,7 +86,12 @@ def test_verify_email_refuses_an_expired_token(api, settings):
 def test_resend_mails_a_new_link_that_works(api):
     register(api)
     mail.outbox.clear()
-    assert api().post("/api/v1/auth/resend-verification/", {"email": "new@example.org"}, format="json").status_code == 202
+    assert (
+        api()
+        .post("/api/v1/auth/resend-verification/", {"email": "new@example.org"}, format="json")
+        .status_code
+        == 202
+    )
     assert len(mail.outbox) == 1
     token = token_from_mail(mail.outbox[0])
     assert api().post("/api/v1/auth/verify-email/", {"token": token}, format="json").status_code == 200

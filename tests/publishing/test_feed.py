@@ -9,7 +9,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def publish(contributor, editor, commit):
-    contributor.trust_level = 3  # a trusted author: the daily submission allowance is not what these tests are about
+    contributor.trust_level = (
+        3  # a trusted author: the daily submission allowance is not what these tests are about
+    )
     contributor.save(update_fields=["trust_level"])
 
     def make(**kw):

@@ -19,9 +19,9 @@ from moderation import runner
 from newsroom.accounts.models import User
 from newsroom.accounts.roles import CONTRIBUTOR, EDITOR, grant_role
 from newsroom.accounts.services import create_staff
-from submissions.trust import trust_recompute
 from submissions import services, workflow
 from submissions.models import Category
+from submissions.trust import trust_recompute
 
 EDITOR_EMAIL = "editor@example.org"
 CONTRIBUTOR_EMAIL = "contributor@example.org"
