@@ -47,6 +47,18 @@ def export(user: Any) -> dict[str, Any]:
             }
             for e in ArticleEvent.objects.filter(article__author=user).order_by("created_at", "id")
         ],
+        # what the user did to other people's articles (an editor's decisions, claims)
+        "actions": [
+            {
+                "article": e.article_id,
+                "action": e.action,
+                "message": e.message,
+                "at": e.created_at.isoformat(),
+            }
+            for e in ArticleEvent.objects.filter(actor=user)
+            .exclude(article__author=user)
+            .order_by("created_at", "id")
+        ],
     }
 
 

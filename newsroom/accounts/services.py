@@ -18,6 +18,8 @@ from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.template.defaultfilters import filesizeformat
 from knox.models import AuthToken
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -254,11 +256,11 @@ def _reencode_avatar(upload: Any) -> bytes:
     limits = settings.NEWSROOM
     if upload.size > limits["AVATAR_MAX_BYTES"]:
         raise ImageTooLarge(
-            _("The image is larger than %(mb)d MB.") % {"mb": limits["AVATAR_MAX_BYTES"] // (1024 * 1024)}
+            _("The image is larger than %(size)s.") % {"size": filesizeformat(limits["AVATAR_MAX_BYTES"])}
         )
     try:
         with Image.open(upload) as probe:
-            if probe.format not in {"JPEG", "PNG", "WEBP"}:
+            if probe.format not in {"JPEG", "MPO", "PNG", "WEBP"}:  # MPO: a camera JPEG with extra frames
                 raise InvalidImage()
             width, height = probe.size
             if width * height > limits["AVATAR_MAX_PIXELS"]:
@@ -358,6 +360,9 @@ def user_delete(*, user: User, password: str) -> None:
     if user.avatar:
         user.avatar.delete(save=False)
     AuthToken.objects.filter(user=user).delete()
+    # sign-in records (django-axes) are keyed by the address: they go with it
+    for model in (AccessAttempt, AccessLog, AccessFailureLog):
+        model.objects.filter(username=user.email).delete()
     user.groups.clear()
     user.user_permissions.clear()
     user.email = f"deleted-{user.pk}-{secrets.token_hex(6)}@deleted.invalid"

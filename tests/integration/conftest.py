@@ -41,6 +41,7 @@ class Stack:
             **os.environ,
             "DATABASE_URL": _database_url(),
             "REDIS_URL": settings.REDIS_URL,
+            "SECRET_KEY": settings.SECRET_KEY,  # links the worker signs must verify here
             "CELERY_QUEUE": self.queue,
             "NEWSROOM_VAR_DIR": str(tmp),
             "NEWSROOM_BEAT_INTERVAL": "1",
@@ -90,6 +91,11 @@ class Stack:
                 proc.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 proc.kill()
+
+    def mail(self) -> str:
+        """Every letter the worker sent (the embedded mail backend writes them under its var/mail/)."""
+        folder = self.tmp / "mail"
+        return "".join(p.read_text() for p in sorted(folder.glob("*"))) if folder.exists() else ""
 
     def wait_for(self, predicate: Any, what: str, timeout: float = 60) -> None:
         deadline = time.monotonic() + timeout

@@ -6,7 +6,6 @@ from urllib.parse import unquote
 
 import feedparser
 import pytest
-from django.core import mail
 from django.utils import timezone
 
 from newsroom.accounts.services import create_staff
@@ -39,7 +38,9 @@ def test_register_to_feed_through_a_real_worker(api, real_stack, client):
         ).status_code
         == 201
     )
-    token = unquote(re.search(r"token=(\S+)", mail.outbox[-1].body).group(1))
+    # the letter is composed and sent by the worker
+    real_stack.wait_for(lambda: "token=" in real_stack.mail(), "the verification letter")
+    token = unquote(re.search(r"token=(\S+)", real_stack.mail()).group(1))
     assert anonymous.post("/api/v1/auth/verify-email/", {"token": token}, format="json").status_code == 200
     login = anonymous.post(
         "/api/v1/auth/login/", {"email": "reporter@example.org", "password": PASSWORD}, format="json"
