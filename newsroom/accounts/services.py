@@ -6,6 +6,7 @@ import io
 import secrets
 from typing import Any
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
 from django.contrib.auth import authenticate, password_validation, user_logged_in
 from django.contrib.auth.hashers import make_password
@@ -13,13 +14,12 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from axes.models import AccessAttempt, AccessFailureLog, AccessLog
-from django.template.defaultfilters import filesizeformat
 from knox.models import AuthToken
 from PIL import Image, ImageOps, UnidentifiedImageError
 

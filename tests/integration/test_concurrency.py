@@ -12,7 +12,7 @@ from submissions.states import Status
 from tests.factories import ArticleFactory, UserFactory
 from tests.services import require_postgres
 
-pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def test_concurrent_submits_cannot_beat_the_daily_limit(settings):
