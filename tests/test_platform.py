@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -116,3 +117,9 @@ def test_demo_seed_runs_once_through_the_workflow(settings, tmp_path):
     call_command("seed_demo")  # the second `make run`
     assert Article.objects.count() == 5
     assert json.loads((tmp_path / "demo-accounts.json").read_text()) == accounts
+
+
+def test_every_error_code_is_documented():
+    documented = set(re.findall(r"\| \d{3} \| `(\w+)` \|", (ROOT / "docs/errors.md").read_text()))
+    codes = {error.code for _, error in _application_errors()} | {"locked_out", "throttled"}
+    assert codes - documented == set(), "add these codes to docs/errors.md"
