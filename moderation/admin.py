@@ -14,7 +14,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from moderation import track
-from moderation.models import CheckResult, EditorApplication
+from moderation.models import CheckResult, EditorApplication, ShadowReview
 from newsroom.api.errors import ApplicationError
 from submissions import workflow
 from submissions.models import Article, ArticleEvent, Category
@@ -181,6 +181,28 @@ def _decide_applications(move: Callable[..., Any], label: Any) -> Callable[..., 
     return action
 
 
+class ShadowReviewInline(admin.TabularInline):
+    """The applicant's verdicts next to the editors' decisions; disagreements first."""
+
+    model = ShadowReview
+    extra = 0
+    can_delete = False
+    ordering = ["score", "-created_at"]
+    fields = readonly_fields = (
+        "created_at",
+        "article",
+        "decision",
+        "reason_code",
+        "editor_decision",
+        "editor_reason_code",
+        "score",
+        "note",
+    )
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(EditorApplication)
 class EditorApplicationAdmin(admin.ModelAdmin):
     """Chief editors judge editor-track applications by accuracy, volume and recent disagreements."""
@@ -197,6 +219,7 @@ class EditorApplicationAdmin(admin.ModelAdmin):
         "decided_at",
         "decision_note",
     ]
+    inlines = [ShadowReviewInline]
     actions = [
         _decide_applications(track.grant, _("Grant the junior editor role")),
         _decide_applications(track.decline, _("Decline")),

@@ -66,6 +66,7 @@ class VerifyEmailApi(_AuthEndpoint):
     @extend_schema(request=TokenInput, responses={200: MeOutput}, tags=["auth"])
     def post(self, request: Request) -> Response:
         user = services.user_verify_email(token=_valid(TokenInput, request)["token"])
+        user.refresh_from_db()  # the trust level was recomputed when the confirmation committed
         return Response(MeOutput(user).data)
 
 

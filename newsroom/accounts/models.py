@@ -66,7 +66,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     trust_level = models.PositiveSmallIntegerField(
         _("trust level"), choices=TrustLevel.choices, default=TrustLevel.NEW
     )
-    trust_reason = models.CharField(_("reason for the trust level"), max_length=40, blank=True)
+    trust_reason = models.CharField(
+        _("reason for the trust level"), max_length=40, blank=True, default="email_unverified"
+    )
     trust_record = models.JSONField(_("record behind the trust level"), default=dict, blank=True)
     trust_computed_at = models.DateTimeField(null=True, blank=True)
 

@@ -350,3 +350,24 @@ def test_editors_cannot_grant(api, applicant, editor, settings):
     assert response.status_code == 403
     application.refresh_from_db()
     assert application.state == EditorApplication.State.OPEN
+
+
+def test_chief_sees_an_application_with_its_verdicts_in_the_admin(client):
+    chief = UserFactory(role="chief_editor")
+    applicant = UserFactory(trust_level=2)
+    application = EditorApplication.objects.create(user=applicant, motivation="Хочу помогать")
+    article = ArticleFactory(author=UserFactory())
+    workflow.article_submit(actor=article.author, article_id=article.pk)
+    article.refresh_from_db()
+    ShadowReview.objects.create(
+        application=application,
+        reviewer=applicant,
+        article=article,
+        revision=article.current_revision,
+        decision="reject",
+        reason_code="spam",
+    )
+    client.force_login(chief)
+    page = client.get(f"/admin/moderation/editorapplication/{application.pk}/change/")
+    assert page.status_code == 200
+    assert "Хочу помогать" in page.content.decode() and "спам или реклама" in page.content.decode()
