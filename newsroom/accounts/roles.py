@@ -42,6 +42,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         MANAGE_ROLES,
         "accounts.view_rolechange",
         "moderation.view_editorapplication",
+        "moderation.view_shadowreview",
         "moderation.decide_editorapplication",
     ],
 }
