@@ -19,6 +19,7 @@ from moderation.serializers import (
     QueueItemOutput,
     RejectInput,
 )
+from newsroom.api.inputs import validated
 from newsroom.api.permissions import HasModelPermission, IsContributor, IsEditor
 from submissions import workflow
 from submissions.selectors import article_get_for_actor
@@ -99,9 +100,7 @@ class _DecisionApi(APIView):
     move: Callable[..., Any]
 
     def post(self, request: Request, article_id: int) -> Response:
-        data = self.input_class(data=request.data)
-        data.is_valid(raise_exception=True)
-        self.move(actor=request.user, article_id=article_id, **data.validated_data)
+        self.move(actor=request.user, article_id=article_id, **validated(self.input_class, request))
         return _article(article_id)
 
 

@@ -22,6 +22,7 @@ from moderation.serializers import (
     TrackMeOutput,
     VerdictInput,
 )
+from newsroom.api.inputs import validated
 from newsroom.api.permissions import HasModelPermission, IsContributor
 
 
@@ -39,18 +40,12 @@ class IsApplicant(IsContributor):
         return True
 
 
-def _valid(serializer_class: type, request: Request) -> dict:
-    data = serializer_class(data=request.data)
-    data.is_valid(raise_exception=True)
-    return data.validated_data
-
-
 class ApplyApi(APIView):
     permission_classes = [IsContributor]
 
     @extend_schema(request=ApplyInput, responses={201: ApplicationOutput}, tags=["editor-track"])
     def post(self, request: Request) -> Response:
-        application = track.apply(actor=request.user, **_valid(ApplyInput, request))
+        application = track.apply(actor=request.user, **validated(ApplyInput, request))
         return Response(ApplicationOutput(application).data, status=status.HTTP_201_CREATED)
 
 
@@ -99,7 +94,7 @@ class ShadowVerdictApi(APIView):
     @extend_schema(request=VerdictInput, responses={201: ShadowReviewOutput}, tags=["editor-track"])
     def post(self, request: Request, article_id: int) -> Response:
         review = track.shadow_verdict(
-            actor=request.user, article_id=article_id, **_valid(VerdictInput, request)
+            actor=request.user, article_id=article_id, **validated(VerdictInput, request)
         )
         return Response(ShadowReviewOutput(review).data, status=status.HTTP_201_CREATED)
 
@@ -130,7 +125,7 @@ class ApplicationGrantApi(APIView):
     @extend_schema(request=NoteInput, responses={200: ApplicationOutput}, tags=["editor-track"])
     def post(self, request: Request, application_id: int) -> Response:
         application = track.grant(
-            actor=request.user, application_id=application_id, **_valid(NoteInput, request)
+            actor=request.user, application_id=application_id, **validated(NoteInput, request)
         )
         return Response(ApplicationOutput(application).data)
 
@@ -141,6 +136,6 @@ class ApplicationDeclineApi(APIView):
     @extend_schema(request=NoteInput, responses={200: ApplicationOutput}, tags=["editor-track"])
     def post(self, request: Request, application_id: int) -> Response:
         application = track.decline(
-            actor=request.user, application_id=application_id, **_valid(NoteInput, request)
+            actor=request.user, application_id=application_id, **validated(NoteInput, request)
         )
         return Response(ApplicationOutput(application).data)

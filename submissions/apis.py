@@ -9,6 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from newsroom.api.inputs import validated
 from newsroom.api.permissions import IsContributor
 from submissions import services, workflow
 from submissions.selectors import active_categories, article_get_for_actor, articles_of_author
@@ -35,9 +36,7 @@ class ArticleListApi(APIView):
 
     @extend_schema(request=ArticleInput, responses={201: ArticleOutput}, tags=["articles"])
     def post(self, request: Request) -> Response:
-        data = ArticleInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        article = services.article_create(actor=request.user, **data.validated_data)
+        article = services.article_create(actor=request.user, **validated(ArticleInput, request))
         return Response(ArticleOutput(article).data, status=status.HTTP_201_CREATED)
 
 
@@ -51,9 +50,8 @@ class ArticleDetailApi(APIView):
 
     @extend_schema(request=ArticleInput, responses={200: ArticleOutput}, tags=["articles"])
     def patch(self, request: Request, article_id: int) -> Response:
-        data = ArticleInput(data=request.data, partial=True)
-        data.is_valid(raise_exception=True)
-        article = services.article_update(actor=request.user, article_id=article_id, **data.validated_data)
+        data = validated(ArticleInput, request, partial=True)
+        article = services.article_update(actor=request.user, article_id=article_id, **data)
         return Response(ArticleOutput(article).data)
 
 

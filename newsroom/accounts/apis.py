@@ -28,6 +28,7 @@ from newsroom.accounts.serializers import (
     SessionOutput,
     TokenInput,
 )
+from newsroom.api.inputs import validated
 from newsroom.api.permissions import HasModelPermission
 from newsroom.api.throttles import ScopedThrottle
 
@@ -40,18 +41,12 @@ class _AuthEndpoint(APIView):
     throttle_classes = [ScopedThrottle]
 
 
-def _valid(serializer_class: Any, request: Request) -> dict:
-    data = serializer_class(data=request.data)
-    data.is_valid(raise_exception=True)
-    return data.validated_data
-
-
 class RegisterApi(_AuthEndpoint):
     throttle_scope = "register"
 
     @extend_schema(request=RegisterInput, responses={201: RegisterOutput}, tags=["auth"])
     def post(self, request: Request) -> Response:
-        data = _valid(RegisterInput, request)
+        data = validated(RegisterInput, request)
         services.user_register(**data)
         body = {
             "email": data["email"].strip().lower(),
@@ -65,7 +60,7 @@ class VerifyEmailApi(_AuthEndpoint):
 
     @extend_schema(request=TokenInput, responses={200: MeOutput}, tags=["auth"])
     def post(self, request: Request) -> Response:
-        user = services.user_verify_email(token=_valid(TokenInput, request)["token"])
+        user = services.user_verify_email(token=validated(TokenInput, request)["token"])
         user.refresh_from_db()  # the trust level was recomputed when the confirmation committed
         return Response(MeOutput(user).data)
 
@@ -75,7 +70,7 @@ class ResendVerificationApi(_AuthEndpoint):
 
     @extend_schema(request=EmailInput, responses={202: None}, tags=["auth"])
     def post(self, request: Request) -> Response:
-        services.user_resend_verification(email=_valid(EmailInput, request)["email"])
+        services.user_resend_verification(email=validated(EmailInput, request)["email"])
         return Response(status=status.HTTP_202_ACCEPTED)
 
 
@@ -84,7 +79,7 @@ class LoginApi(_AuthEndpoint):
 
     @extend_schema(request=LoginInput, responses={200: LoginOutput}, tags=["auth"])
     def post(self, request: Request) -> Response:
-        data = _valid(LoginInput, request)
+        data = validated(LoginInput, request)
         user, token, expiry = services.user_login(request=request._request, **data)
         return Response(LoginOutput({"token": token, "expiry": expiry, "user": user}).data)
 
@@ -94,7 +89,7 @@ class PasswordResetApi(_AuthEndpoint):
 
     @extend_schema(request=EmailInput, responses={202: DetailOutput}, tags=["auth"])
     def post(self, request: Request) -> Response:
-        services.password_reset_request(email=_valid(EmailInput, request)["email"])
+        services.password_reset_request(email=validated(EmailInput, request)["email"])
         body = {"detail": _("If an account uses this address, a letter with a reset link is on its way.")}
         return Response(body, status=status.HTTP_202_ACCEPTED)
 
@@ -104,7 +99,7 @@ class PasswordResetConfirmApi(_AuthEndpoint):
 
     @extend_schema(request=PasswordResetConfirmInput, responses={200: DetailOutput}, tags=["auth"])
     def post(self, request: Request) -> Response:
-        services.password_reset_confirm(**_valid(PasswordResetConfirmInput, request))
+        services.password_reset_confirm(**validated(PasswordResetConfirmInput, request))
         return Response({"detail": _("The password is changed. Every device was signed out: sign in again.")})
 
 
@@ -126,7 +121,7 @@ class MeApi(APIView):
 
     @extend_schema(request=MeInput, responses={200: MeOutput}, tags=["me"])
     def patch(self, request: Request) -> Response:
-        data = _valid(MeInput, request)
+        data = validated(MeInput, request)
         user = services.user_update_profile(user=request.user, **data)  # type: ignore[arg-type]
         return Response(MeOutput(user).data)
 
@@ -138,7 +133,7 @@ class MeApi(APIView):
         "name or 'former contributor'.",
     )
     def delete(self, request: Request) -> Response:
-        services.user_delete(user=request.user, password=_valid(PasswordInput, request)["password"])  # type: ignore[arg-type]
+        services.user_delete(user=request.user, password=validated(PasswordInput, request)["password"])  # type: ignore[arg-type]
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -150,7 +145,7 @@ class AvatarApi(APIView):
 
     @extend_schema(request={"multipart/form-data": AvatarInput}, responses={200: MeOutput}, tags=["me"])
     def put(self, request: Request) -> Response:
-        data = _valid(AvatarInput, request)
+        data = validated(AvatarInput, request)
         user = services.user_set_avatar(user=request.user, upload=data["avatar"])  # type: ignore[arg-type]
         return Response(MeOutput(user).data)
 
@@ -217,6 +212,6 @@ class UserRolesApi(APIView):
 
     @extend_schema(request=RolesInput, responses={200: RolesOutput}, tags=["staff"])
     def post(self, request: Request, user_id: int) -> Response:
-        data = _valid(RolesInput, request)
+        data = validated(RolesInput, request)
         user = services.roles_change(actor=request.user, user_id=user_id, **data)  # type: ignore[arg-type]
         return Response(RolesOutput(user).data)
