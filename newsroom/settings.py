@@ -236,6 +236,7 @@ REST_FRAMEWORK = {
             "password_reset": "10/hour",
             "verify": "30/hour",
             "upload": "60/hour",
+            "export": "10/hour",
         }.items()
     },
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",

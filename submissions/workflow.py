@@ -239,7 +239,8 @@ def _decided(article: Article, actor: Any, action: str, reason_code: str = "") -
         "action": str(action),
         "reason_code": reason_code,
     }
-    transaction.on_commit(lambda: article_decided.send(sender=Article, **payload))
+    # robust: the decision stands even if a listener fails (logged); the nightly recompute repairs trust levels
+    transaction.on_commit(lambda: article_decided.send(sender=Article, **payload), robust=True)
 
 
 @transaction.atomic

@@ -186,7 +186,7 @@ class SessionApi(APIView):
 class ExportApi(APIView):
     permission_classes = [IsAuthenticated]
     throttle_classes = [ScopedThrottle]
-    throttle_scope = "upload"
+    throttle_scope = "export"
 
     @extend_schema(responses={200: dict}, tags=["me"], description="Everything we hold about you, as JSON.")
     def get(self, request: Request) -> Response:

@@ -84,6 +84,10 @@ class RoleChangeRefused(ApplicationError):
     status = 409
 
 
+# Letters are queued after commit with robust=True: if the broker is down the account is still saved and the
+# answer is still the same (the failure is logged); the user asks for the letter again.
+
+
 def _language() -> str:
     return get_language() or settings.LANGUAGE_CODE
 
@@ -107,16 +111,16 @@ def user_register(*, email: str, password: str, display_name: str) -> None:
         raise ValidationError({"password": exc.error_list}) from exc
     hashed = make_password(password)  # done on both paths: the hash is the expensive part
     if User.objects.filter(email=email).exists():
-        transaction.on_commit(lambda: tasks.send_already_registered_mail.delay(email, language))
+        transaction.on_commit(lambda: tasks.send_already_registered_mail.delay(email, language), robust=True)
         return
     try:
         with transaction.atomic():
             user = User.objects.create(email=email, password=hashed, display_name=display_name)
     except IntegrityError:  # a concurrent registration of the same address won the race
-        transaction.on_commit(lambda: tasks.send_already_registered_mail.delay(email, language))
+        transaction.on_commit(lambda: tasks.send_already_registered_mail.delay(email, language), robust=True)
         return
     grant_role(user, CONTRIBUTOR)
-    transaction.on_commit(lambda: tasks.send_verification_mail.delay(user.pk, language))
+    transaction.on_commit(lambda: tasks.send_verification_mail.delay(user.pk, language), robust=True)
 
 
 def user_resend_verification(*, email: str) -> None:
@@ -124,7 +128,7 @@ def user_resend_verification(*, email: str) -> None:
         email=normalize_email(email), email_verified_at__isnull=True, is_active=True
     ).first()
     if user is not None:
-        transaction.on_commit(lambda: tasks.send_verification_mail.delay(user.pk, _language()))
+        transaction.on_commit(lambda: tasks.send_verification_mail.delay(user.pk, _language()), robust=True)
 
 
 @transaction.atomic
@@ -146,7 +150,7 @@ def user_verify_email(*, token: str) -> User:
         raise UsedVerificationToken()
     user.email_verified_at = timezone.now()
     user.save(update_fields=["email_verified_at"])
-    transaction.on_commit(lambda: email_verified.send(sender=User, user_id=user.pk))
+    transaction.on_commit(lambda: email_verified.send(sender=User, user_id=user.pk), robust=True)
     return user
 
 
@@ -166,6 +170,7 @@ def user_login(*, request: Any, email: str, password: str, device: str = "") -> 
     if user is None or not user.is_active:
         raise InvalidCredentials()
     instance, token = AuthToken.objects.create(user)
+    _prune_tokens(user)
     TokenDevice.objects.create(
         token=instance,
         name=device[:100],
@@ -175,6 +180,13 @@ def user_login(*, request: Any, email: str, password: str, device: str = "") -> 
     # last_login, and axes resets the failure counter of this (e-mail, IP)
     user_logged_in.send(sender=User, request=request, user=user)
     return user, token, instance.expiry
+
+
+def _prune_tokens(user: User) -> None:
+    """At most REST_KNOX["TOKEN_LIMIT_PER_USER"] devices: signing in on one more signs out the oldest."""
+    keep = settings.REST_KNOX["TOKEN_LIMIT_PER_USER"]
+    stale = AuthToken.objects.filter(user=user).order_by("-created").values_list("pk", flat=True)[keep:]
+    AuthToken.objects.filter(pk__in=list(stale)).delete()
 
 
 def sessions_of(user: User) -> Any:
@@ -209,7 +221,7 @@ def password_reset_request(*, email: str) -> None:
     user = User.objects.filter(email=normalize_email(email), is_active=True).only("pk").first()
     if user is not None:
         language = _language()
-        transaction.on_commit(lambda: tasks.send_password_reset_mail.delay(user.pk, language))
+        transaction.on_commit(lambda: tasks.send_password_reset_mail.delay(user.pk, language), robust=True)
 
 
 @transaction.atomic

@@ -273,3 +273,12 @@ def test_register_does_not_tell_known_from_unknown_addresses(api, real_hashing):
     _same_answers_and_time(known, unknown)
     assert known_answers == unknown_answers == {(201, ("detail", "email"))}
     assert User.objects.filter(email=existing.email).count() == 1
+
+
+def test_signing_in_on_one_device_too_many_signs_out_the_oldest(api, contributor, settings):
+    settings.REST_KNOX = {**settings.REST_KNOX, "TOKEN_LIMIT_PER_USER": 2}
+    oldest, middle, newest = (login(api, contributor.email, device=name).json()["token"] for name in "abc")
+    assert signed_in(api, oldest).get("/api/v1/me/").status_code == 401
+    devices = {s["device"] for s in signed_in(api, newest).get("/api/v1/me/sessions/").json()}
+    assert devices == {"b", "c"}
+    assert signed_in(api, middle).get("/api/v1/me/").status_code == 200
