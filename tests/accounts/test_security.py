@@ -282,3 +282,20 @@ def test_signing_in_on_one_device_too_many_signs_out_the_oldest(api, contributor
     devices = {s["device"] for s in signed_in(api, newest).get("/api/v1/me/sessions/").json()}
     assert devices == {"b", "c"}
     assert signed_in(api, middle).get("/api/v1/me/").status_code == 200
+
+
+def test_the_reset_page_from_the_letter_sets_the_password(api, contributor):
+    from django.test import Client
+
+    api().post("/api/v1/auth/password-reset/", {"email": contributor.email}, format="json")
+    uid, token = reset_link(mail.outbox[0])
+    page = Client().get(f"/reset-password/?uid={uid}&token={token}")
+    assert page.status_code == 200 and b'name="password"' in page.content
+    weak = Client().post("/reset-password/", {"uid": uid, "token": token, "password": "123"})
+    assert weak.status_code == 400
+    done = Client().post("/reset-password/", {"uid": uid, "token": token, "password": NEW_PASSWORD})
+    assert done.status_code == 200
+    contributor.refresh_from_db()
+    assert contributor.check_password(NEW_PASSWORD)
+    again = Client().post("/reset-password/", {"uid": uid, "token": token, "password": "third-long-phrase-7"})
+    assert again.status_code == 400

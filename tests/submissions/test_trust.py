@@ -326,3 +326,11 @@ def test_queue_shows_author_trust_and_record(api, editor, commit, settings):
     assert items[fresh.pk]["author"]["trust_reason"] == "verified"
     assert items[fresh.pk]["author"]["record"] == {"approved": 0, "rejected": 0, "changes_requested": 0}
     assert Article.objects.filter(author=author, status=Status.IN_REVIEW).count() == 1
+
+
+def test_queue_priority_weighs_newer_authors_first():
+    from newsroom.accounts.trust import queue_priority
+
+    weights = [queue_priority(level) for level in range(4)]
+    assert weights == sorted(weights, reverse=True) and len(set(weights)) == 4
+    assert queue_priority(2) == 1.0  # a member is neutral
