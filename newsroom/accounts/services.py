@@ -217,11 +217,10 @@ def sessions_revoke_all(*, user: User) -> int:
 
 
 def password_reset_request(*, email: str) -> None:
-    """Queues a reset letter if the address has an active account; the caller's answer is the same either way."""
-    user = User.objects.filter(email=normalize_email(email), is_active=True).only("pk").first()
-    if user is not None:
-        language = _language()
-        transaction.on_commit(lambda: tasks.send_password_reset_mail.delay(user.pk, language), robust=True)
+    """Queues the reset letter whether or not the address has an account: the request does the same work either
+    way, and the worker decides (an unknown address gets nothing)."""
+    email, language = normalize_email(email), _language()
+    transaction.on_commit(lambda: tasks.send_password_reset_mail.delay(email, language), robust=True)
 
 
 @transaction.atomic

@@ -50,10 +50,10 @@ def send_already_registered_mail(email: str, language: str) -> None:
 
 
 @reliable_task
-def send_password_reset_mail(user_id: int, language: str) -> None:
-    user = User.objects.filter(pk=user_id, is_active=True).first()
+def send_password_reset_mail(email: str, language: str) -> None:
+    user = User.objects.filter(email=email, is_active=True).first()
     if user is None:
-        return
+        return  # no account: no letter, and the requester was told the same either way
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
     link = f"{settings.SITE_URL}/reset-password/?{urlencode({'uid': uid, 'token': token})}"
