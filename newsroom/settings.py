@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "axes",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "newsroom.api",
     "newsroom.accounts",
     "submissions",
     "moderation",
@@ -150,6 +151,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "moderation.tasks.resume_stalled_checks",
         "schedule": 5 * BEAT_INTERVAL,
     },
+    "purge-idempotency-keys": {"task": "newsroom.api.tasks.purge_idempotency_keys", "schedule": 3600.0},
     # trust levels also depend on time (account age, sanctions ageing out): recompute everyone nightly
     "recompute-trust-levels": {
         "task": "moderation.tasks.recompute_trust_levels",
@@ -211,8 +213,23 @@ STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns about a missing directory before the first collectstatic
 MEDIA_URL = "media/"
 MEDIA_ROOT = VAR_DIR / "media"
+# Media on S3-compatible storage when MEDIA_S3_BUCKET is set (pip install 'newsroom[s3]'), local files otherwise.
+MEDIA_S3_BUCKET = env.str("MEDIA_S3_BUCKET", default="")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_S3_BUCKET,
+            "endpoint_url": env.str("MEDIA_S3_ENDPOINT_URL", default="") or None,
+            "access_key": env.str("MEDIA_S3_ACCESS_KEY", default="") or None,
+            "secret_key": env.str("MEDIA_S3_SECRET_KEY", default="") or None,
+            "custom_domain": env.str("MEDIA_S3_CUSTOM_DOMAIN", default="") or None,
+            "file_overwrite": False,
+            "default_acl": None,
+        },
+    }
+    if MEDIA_S3_BUCKET
+    else {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
@@ -284,6 +301,13 @@ NEWSROOM = {
     "AVATAR_MAX_BYTES": env.int("AVATAR_MAX_BYTES", default=5 * 1024 * 1024),
     "AVATAR_MAX_PIXELS": 40_000_000,
     "AVATAR_SIZE": 512,
+    "MEDIA_MAX_BYTES": env.int("MEDIA_MAX_BYTES", default=20 * 1024 * 1024),
+    "MEDIA_MAX_PIXELS": env.int("MEDIA_MAX_PIXELS", default=50_000_000),
+    "MEDIA_SIZES": (480, 960, 1600),  # responsive widths, made by a task
+    "MEDIA_QUOTA_BYTES": env.int("MEDIA_QUOTA_BYTES", default=200 * 1024 * 1024),  # per user, stored bytes
+    "MEDIA_PER_ARTICLE": 30,
+    "IDEMPOTENCY_TTL": timedelta(hours=24),
+    "AUTOSAVE_COALESCE": timedelta(minutes=1),
     # trust level -> (submissions per 24 h, links per article); see moderation/trust.py
     "TRUST_LIMITS": {0: (0, 0), 1: (3, 2), 2: (10, 10), 3: (50, 50)},
     "EDITOR_TRACK_MIN_TRUST": 2,

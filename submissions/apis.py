@@ -9,6 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from newsroom.api.idempotency import idempotent
 from newsroom.api.inputs import validated
 from newsroom.api.permissions import IsContributor
 from submissions import services, workflow
@@ -35,6 +36,7 @@ class ArticleListApi(APIView):
         return paginator.get_paginated_response(ArticleOutput(page, many=True).data)
 
     @extend_schema(request=ArticleInput, responses={201: ArticleOutput}, tags=["articles"])
+    @idempotent
     def post(self, request: Request) -> Response:
         article = services.article_create(actor=request.user, **validated(ArticleInput, request))
         return Response(ArticleOutput(article).data, status=status.HTTP_201_CREATED)
@@ -59,6 +61,7 @@ class ArticleSubmitApi(APIView):
     permission_classes = [IsContributor]
 
     @extend_schema(request=None, responses={200: ArticleOutput}, tags=["articles"])
+    @idempotent
     def post(self, request: Request, article_id: int) -> Response:
         workflow.article_submit(actor=request.user, article_id=article_id)
         # re-read: with eager tasks the checks may already have moved it on

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from submissions.states import Action, Language, RejectReason, Status
+from submissions.states import Action, Language, RejectReason, RevisionKind, SourceKind, Status
 
 
 class Category(models.Model):
@@ -30,17 +30,42 @@ class Category(models.Model):
         return self.name_en if (language or "").startswith("en") else self.name_ru
 
 
+class Tag(models.Model):
+    """A free tag, stored normalised (see submissions.content.normalize_tag): one row per spelling."""
+
+    name = models.CharField(_("tag"), max_length=40, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Article(models.Model):
     """The author's working copy plus its place in the lifecycle. `status` is written only by workflow.py."""
 
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="articles")
     title = models.CharField(_("title"), max_length=200, blank=True)
     lead = models.CharField(_("lead"), max_length=600, blank=True)
-    body = models.TextField(_("body"), max_length=100_000, blank=True)
+    body = models.TextField(_("body"), max_length=100_000, blank=True)  # Markdown
+    body_html = models.TextField(_("body (HTML)"), blank=True)  # rendered and sanitised on every change
     language = models.CharField(_("language"), max_length=8, choices=Language.choices, default=Language.RU)
     category = models.ForeignKey(
         Category, on_delete=models.PROTECT, null=True, blank=True, related_name="articles"
     )
+    tags = models.ManyToManyField(Tag, blank=True, related_name="articles")
+    place_name = models.CharField(_("place"), max_length=120, blank=True)
+    # only when the author chooses to give them
+    latitude = models.DecimalField(_("latitude"), max_digits=8, decimal_places=5, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=8, decimal_places=5, null=True, blank=True)
+    has_third_party_material = models.BooleanField(_("contains third-party material"), default=False)
+    rights_confirmed = models.BooleanField(_("the author confirms the right to publish"), default=False)
+    cover = models.ForeignKey("Media", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # bumped by every change of the working copy: the ETag, checked by If-Match
+    version = models.PositiveIntegerField(default=1)
     slug = models.SlugField(
         _("slug"), max_length=120, unique=True, null=True, blank=True, allow_unicode=False
     )
@@ -91,17 +116,24 @@ class Article(models.Model):
 
 
 class Revision(models.Model):
-    """A frozen snapshot of the article as submitted; automated checks judge revisions, not the working copy."""
+    """A frozen snapshot of the article: every author save (autosaves within a minute coalesce), every submit and
+    every editorial edit. Automated checks judge submitted revisions (Article.current_revision), never the
+    working copy."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
     number = models.PositiveIntegerField()
-    title = models.CharField(max_length=200)
+    kind = models.CharField(max_length=10, choices=RevisionKind.choices, default=RevisionKind.SUBMIT)
+    title = models.CharField(max_length=200, blank=True)
     lead = models.CharField(max_length=600, blank=True)
-    body = models.TextField()
+    body = models.TextField(blank=True)
     language = models.CharField(max_length=8, choices=Language.choices)
-    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="+")
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # tags, place, sources, declarations: what else the author wrote, as it was
+    extra = models.JSONField(default=dict, blank=True)
+    changed = models.JSONField(default=list, blank=True)  # field names changed since the previous revision
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)  # an autosave coalesced into it
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["article", "number"], name="revision_number_unique")]
@@ -131,3 +163,57 @@ class ArticleEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article_id}: {self.action}"
+
+
+class Source(models.Model):
+    """Where the article's material comes from. The site disclaims third-party material, so it must be named."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sources")
+    kind = models.CharField(_("kind"), max_length=20, choices=SourceKind.choices)
+    url = models.URLField(_("address"), max_length=1000, blank=True)
+    description = models.CharField(_("description"), max_length=500, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["article", "position", "id"]
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+
+    def __str__(self) -> str:
+        return self.url or self.description
+
+
+def media_path(instance: Media, filename: str) -> str:
+    # server-generated: nothing of the uploaded name reaches the disk
+    import secrets
+
+    return f"media/{instance.article_id}/{secrets.token_hex(12)}{filename[filename.rfind('.') :]}"
+
+
+class Media(models.Model):
+    """An image of an article, re-encoded from the upload (the original bytes are never stored)."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="media")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    file = models.FileField(_("file"), upload_to=media_path, max_length=200)
+    format = models.CharField(max_length=8)  # jpeg / png / webp, of the stored file
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    bytes = models.PositiveBigIntegerField(default=0)  # stored size, responsive sizes included (for the quota)
+    caption = models.CharField(_("caption"), max_length=500, blank=True)
+    credit = models.CharField(_("credit"), max_length=200, blank=True)
+    # {"480": {"name": ..., "width": ..., "height": ...}, ...}, filled by a task
+    sizes = models.JSONField(default=dict, blank=True)
+    metadata_removed = models.JSONField(default=list, blank=True)  # e.g. ["exif", "gps", "xmp"]
+    position = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["article", "position", "id"]
+        verbose_name = _("image")
+        verbose_name_plural = _("images")
+
+    def __str__(self) -> str:
+        return self.file.name

@@ -72,3 +72,18 @@ class RejectReason(models.TextChoices):
     OFF_TOPIC = "off_topic", _("off topic")
     LOW_QUALITY = "low_quality", _("low quality")
     OTHER = "other", _("other")
+
+
+class SourceKind(models.TextChoices):
+    OWN_REPORTING = "own_reporting", _("own reporting")
+    DOCUMENT = "document", _("document")
+    OTHER_OUTLET = "other_outlet", _("other outlet")
+    SOCIAL_MEDIA = "social_media", _("social media")
+    INTERVIEW = "interview", _("interview")
+
+
+class RevisionKind(models.TextChoices):
+    SAVE = "save", _("saved by the author")
+    AUTOSAVE = "autosave", _("autosaved")
+    SUBMIT = "submit", _("submitted")
+    EDIT = "edit", _("edited by an editor")

@@ -8,4 +8,6 @@ urlpatterns = [
     path("articles/<int:article_id>/", apis.ArticleDetailApi.as_view(), name="article-detail"),
     path("articles/<int:article_id>/submit/", apis.ArticleSubmitApi.as_view(), name="article-submit"),
     path("articles/<int:article_id>/withdraw/", apis.ArticleWithdrawApi.as_view(), name="article-withdraw"),
+    # media routes
+    # revision routes
 ]
