@@ -19,10 +19,15 @@ from moderation.serializers import (
     QueueItemOutput,
     RejectInput,
 )
+from moderation.timeline import timeline
+from newsroom.api.conditional import IF_MATCH, expected_version, stale_version, with_etag
+from newsroom.api.errors import PreconditionFailed
 from newsroom.api.inputs import validated
 from newsroom.api.permissions import HasModelPermission, IsContributor, IsEditor
 from submissions import workflow
-from submissions.selectors import article_get_for_actor
+from submissions.models import Article
+from submissions.selectors import article_get_for_actor, article_get_for_history
+from submissions.serializers import ArticleInput
 
 
 class ArticleChecksApi(APIView):
@@ -35,6 +40,18 @@ class ArticleChecksApi(APIView):
         article = article_get_for_actor(actor=request.user, article_id=article_id)
         rows = selectors.check_results_for(revision_id=article.current_revision_id).select_related("revision")
         return Response(CheckResultOutput(rows, many=True).data)
+
+
+class ArticleTimelineApi(APIView):
+    """Every transition, revision, check result and media step of an article, in time order; the editors'
+    messages to the author are in it, claims and internal notes are not. For the author, and for editors."""
+
+    permission_classes = [IsContributor]
+
+    @extend_schema(responses={200: dict}, tags=["articles"])
+    def get(self, request: Request, article_id: int) -> Response:
+        article = article_get_for_history(actor=request.user, article_id=article_id)
+        return Response(timeline(article))
 
 
 class QueueApi(APIView):
@@ -71,7 +88,26 @@ class ModerationArticleApi(APIView):
 
     @extend_schema(responses={200: ModerationArticleOutput}, tags=["moderation"])
     def get(self, request: Request, article_id: int) -> Response:
-        return _article(article_id)
+        return with_etag(_article(article_id), Article.objects.get(pk=article_id))
+
+    @extend_schema(
+        request=ArticleInput,
+        parameters=[IF_MATCH],
+        responses={200: ModerationArticleOutput},
+        tags=["moderation"],
+        description="An editorial edit of an article in review: a new revision the author sees as a diff. "
+        "If-Match as for the author's edits (428 / 412 with the current article).",
+    )
+    def patch(self, request: Request, article_id: int) -> Response:
+        current = selectors.article_get_for_editor(article_id=article_id)
+        version = expected_version(request)
+        data = validated(ArticleInput, request, partial=True, context={"article": current})
+        try:
+            workflow.article_edit(actor=request.user, article_id=article_id, expected_version=version, **data)
+        except PreconditionFailed as exc:
+            fresh = selectors.article_get_for_editor(article_id=article_id)
+            return with_etag(stale_version(ModerationArticleOutput(fresh).data, exc), fresh)
+        return with_etag(_article(article_id), Article.objects.get(pk=article_id))
 
 
 class ClaimApi(APIView):

@@ -77,7 +77,16 @@ class QueueItemOutput(serializers.ModelSerializer):
 
 class ModerationArticleOutput(QueueItemOutput):
     class Meta(QueueItemOutput.Meta):
-        fields = [*QueueItemOutput.Meta.fields, "body", "slug", "publish_at", "published_at", "reject_reason"]
+        fields = [
+            *QueueItemOutput.Meta.fields,
+            "version",
+            "body",
+            "body_html",
+            "slug",
+            "publish_at",
+            "published_at",
+            "reject_reason",
+        ]
 
 
 class ApproveInput(serializers.Serializer):

@@ -73,7 +73,7 @@ def _take(article: Article, actor: Any) -> None:
     article.claimed_by = actor
     article.claim_expires_at = _lease_end()
     article.save(update_fields=["claimed_by", "claim_expires_at"])
-    workflow.record_claim_event(
+    workflow.record_event(
         article=article,
         actor=actor,
         action=Action.CLAIM,
@@ -90,7 +90,7 @@ def release(*, actor: Any, article_id: int) -> Article:
         article.claimed_by = None
         article.claim_expires_at = None
         article.save(update_fields=["claimed_by", "claim_expires_at"])
-        workflow.record_claim_event(article=article, actor=actor, action=Action.RELEASE)
+        workflow.record_event(article=article, actor=actor, action=Action.RELEASE)
     return article
 
 
@@ -107,7 +107,7 @@ def claims_release_expired() -> int:
         article.claimed_by = None
         article.claim_expires_at = None
         article.save(update_fields=["claimed_by", "claim_expires_at"])
-        workflow.record_claim_event(
+        workflow.record_event(
             article=article, actor=None, action=Action.RELEASE, data={"expired": True, "editor": previous}
         )
     return len(expired)

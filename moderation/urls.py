@@ -4,6 +4,7 @@ from moderation import apis, track_apis
 
 urlpatterns = [
     path("articles/<int:article_id>/checks/", apis.ArticleChecksApi.as_view(), name="article-checks"),
+    path("articles/<int:article_id>/timeline/", apis.ArticleTimelineApi.as_view(), name="article-timeline"),
     path("moderation/queue/", apis.QueueApi.as_view(), name="moderation-queue"),
     path("moderation/queue/claim-next/", apis.ClaimNextApi.as_view(), name="moderation-claim-next"),
     path(

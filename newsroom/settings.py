@@ -292,6 +292,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "RejectReasonEnum": "submissions.states.RejectReason",
         "VerdictEnum": "moderation.models.Verdict",
+        "SourceKindEnum": "submissions.states.SourceKind",
+        "RevisionKindEnum": "submissions.states.RevisionKind",
         "RoleEnum": "newsroom.accounts.roles.ROLE_CHOICES",
     },
 }

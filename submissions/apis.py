@@ -1,7 +1,9 @@
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
+from rest_framework.exceptions import ValidationError
 from rest_framework.generics import ListAPIView
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.permissions import AllowAny
@@ -9,12 +11,28 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from newsroom.api.conditional import AUTOSAVE, IF_MATCH, expected_version, stale_version, with_etag
+from newsroom.api.errors import PreconditionFailed
 from newsroom.api.idempotency import idempotent
 from newsroom.api.inputs import validated
 from newsroom.api.permissions import IsContributor
 from submissions import services, workflow
-from submissions.selectors import active_categories, article_get_for_actor, articles_of_author
-from submissions.serializers import ArticleInput, ArticleOutput, CategoryOutput
+from submissions.revisions import revision_diff
+from submissions.selectors import (
+    active_categories,
+    article_get_for_actor,
+    article_get_for_history,
+    articles_of_author,
+    revision_get,
+)
+from submissions.serializers import (
+    ArticleInput,
+    ArticleOutput,
+    CategoryOutput,
+    RevisionOutput,
+    RevisionSummaryOutput,
+)
+from submissions.states import Status
 
 
 class CategoryListApi(ListAPIView):
@@ -29,17 +47,33 @@ class CategoryListApi(ListAPIView):
 class ArticleListApi(APIView):
     permission_classes = [IsContributor]
 
-    @extend_schema(responses={200: ArticleOutput(many=True)}, tags=["articles"])
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "status",
+                description="Comma-separated statuses, e.g. draft,changes_requested",
+                required=False,
+                type=str,
+            )
+        ],
+        responses={200: ArticleOutput(many=True)},
+        tags=["articles"],
+    )
     def get(self, request: Request) -> Response:
+        statuses = [s for s in request.query_params.get("status", "").split(",") if s]
+        unknown = sorted(set(statuses) - set(Status.values))
+        if unknown:
+            raise ValidationError({"status": [_("Unknown status: %(s)s.") % {"s": ", ".join(unknown)}]})
         paginator = LimitOffsetPagination()
-        page = paginator.paginate_queryset(articles_of_author(actor=request.user), request, view=self)
+        articles = articles_of_author(actor=request.user, statuses=statuses)
+        page = paginator.paginate_queryset(articles, request, view=self)
         return paginator.get_paginated_response(ArticleOutput(page, many=True).data)
 
     @extend_schema(request=ArticleInput, responses={201: ArticleOutput}, tags=["articles"])
     @idempotent
     def post(self, request: Request) -> Response:
         article = services.article_create(actor=request.user, **validated(ArticleInput, request))
-        return Response(ArticleOutput(article).data, status=status.HTTP_201_CREATED)
+        return with_etag(Response(ArticleOutput(article).data, status=status.HTTP_201_CREATED), article)
 
 
 class ArticleDetailApi(APIView):
@@ -48,13 +82,29 @@ class ArticleDetailApi(APIView):
     @extend_schema(responses={200: ArticleOutput}, tags=["articles"])
     def get(self, request: Request, article_id: int) -> Response:
         article = article_get_for_actor(actor=request.user, article_id=article_id)
-        return Response(ArticleOutput(article).data)
+        return with_etag(Response(ArticleOutput(article).data), article)
 
-    @extend_schema(request=ArticleInput, responses={200: ArticleOutput}, tags=["articles"])
+    @extend_schema(
+        request=ArticleInput,
+        parameters=[IF_MATCH, AUTOSAVE],
+        responses={200: ArticleOutput},
+        tags=["articles"],
+        description="Needs If-Match with the ETag from GET: 428 without it, 412 (with the current article) "
+        "when someone saved in between.",
+    )
     def patch(self, request: Request, article_id: int) -> Response:
-        data = validated(ArticleInput, request, partial=True)
-        article = services.article_update(actor=request.user, article_id=article_id, **data)
-        return Response(ArticleOutput(article).data)
+        current = article_get_for_actor(actor=request.user, article_id=article_id)
+        version = expected_version(request)
+        data = validated(ArticleInput, request, partial=True, context={"article": current})
+        autosave = request.query_params.get("autosave", "").lower() in {"1", "true", "yes"}
+        try:
+            article = services.article_update(
+                actor=request.user, article_id=article_id, expected_version=version, autosave=autosave, **data
+            )
+        except PreconditionFailed as exc:
+            fresh = article_get_for_actor(actor=request.user, article_id=article_id)
+            return with_etag(stale_version(ArticleOutput(fresh).data, exc), fresh)
+        return with_etag(Response(ArticleOutput(article).data), article)
 
 
 class ArticleSubmitApi(APIView):
@@ -75,3 +125,40 @@ class ArticleWithdrawApi(APIView):
     def post(self, request: Request, article_id: int) -> Response:
         article = workflow.article_withdraw(actor=request.user, article_id=article_id)
         return Response(ArticleOutput(article).data)
+
+
+class RevisionListApi(APIView):
+    permission_classes = [IsContributor]
+
+    @extend_schema(responses={200: RevisionSummaryOutput(many=True)}, tags=["articles"])
+    def get(self, request: Request, article_id: int) -> Response:
+        article = article_get_for_history(actor=request.user, article_id=article_id)
+        rows = article.revisions.select_related("article").order_by("number")
+        return Response(RevisionSummaryOutput(rows, many=True).data)
+
+
+class RevisionDetailApi(APIView):
+    permission_classes = [IsContributor]
+
+    @extend_schema(responses={200: RevisionOutput}, tags=["articles"])
+    def get(self, request: Request, article_id: int, number: int) -> Response:
+        article = article_get_for_history(actor=request.user, article_id=article_id)
+        return Response(RevisionOutput(revision_get(article=article, number=number)).data)
+
+
+class RevisionDiffApi(APIView):
+    permission_classes = [IsContributor]
+
+    @extend_schema(
+        responses={200: dict},
+        tags=["articles"],
+        description="Word-level diff of title, lead and body from revision a to revision b, and the other fields "
+        "that changed. Each text field is a list of {op: equal|delete|insert, text}.",
+    )
+    def get(self, request: Request, article_id: int, number: int, other: int) -> Response:
+        article = article_get_for_history(actor=request.user, article_id=article_id)
+        return Response(
+            revision_diff(
+                revision_get(article=article, number=number), revision_get(article=article, number=other)
+            )
+        )

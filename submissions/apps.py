@@ -7,7 +7,10 @@ class SubmissionsConfig(AppConfig):
 
     def ready(self) -> None:
         from newsroom.accounts import personal_data
+        from submissions import (
+            media,  # noqa: F401  (deleting a Media row deletes its files)
+            receivers,  # noqa: F401  (trust levels follow decisions)
+        )
         from submissions import personal_data as ours
-        from submissions import receivers  # noqa: F401  (trust levels follow decisions)
 
         personal_data.register("submissions", export=ours.export, erase=ours.erase)

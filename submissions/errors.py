@@ -2,7 +2,14 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from newsroom.api.errors import ApplicationError, InvalidTransition, NotAllowed, NotFound
+from newsroom.api.errors import (
+    ApplicationError,
+    InvalidTransition,
+    NotAllowed,
+    NotFound,
+    PreconditionFailed,
+    PreconditionRequired,
+)
 
 __all__ = [
     "ArticleNotEditable",
@@ -13,6 +20,8 @@ __all__ = [
     "InvalidTransition",
     "NotAllowed",
     "NotFound",
+    "PreconditionFailed",
+    "PreconditionRequired",
 ]
 
 
@@ -65,3 +74,15 @@ class TooManyLinks(ApplicationError):
     code = "too_many_links"
     status = 400
     default_message = _("The article has more links than your trust level allows.")
+
+
+class RightsNotConfirmed(ApplicationError):
+    code = "rights_not_confirmed"
+    status = 400
+    default_message = _("Confirm that you have the right to publish this material.")
+
+
+class SourcesRequired(ApplicationError):
+    code = "sources_required"
+    status = 400
+    default_message = _("The article contains third-party material: name at least one source.")

@@ -201,7 +201,9 @@ class Media(models.Model):
     format = models.CharField(max_length=8)  # jpeg / png / webp, of the stored file
     width = models.PositiveIntegerField()
     height = models.PositiveIntegerField()
-    bytes = models.PositiveBigIntegerField(default=0)  # stored size, responsive sizes included (for the quota)
+    bytes = models.PositiveBigIntegerField(
+        default=0
+    )  # stored size, responsive sizes included (for the quota)
     caption = models.CharField(_("caption"), max_length=500, blank=True)
     credit = models.CharField(_("credit"), max_length=200, blank=True)
     # {"480": {"name": ..., "width": ..., "height": ...}, ...}, filled by a task
@@ -216,4 +218,4 @@ class Media(models.Model):
         verbose_name_plural = _("images")
 
     def __str__(self) -> str:
-        return self.file.name
+        return self.file.name or ""

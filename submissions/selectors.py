@@ -22,10 +22,34 @@ def article_get_for_actor(*, actor: Any, article_id: int, lock: bool = False) ->
     return article
 
 
-def articles_of_author(*, actor: Any) -> QuerySet[Article]:
+def articles_of_author(*, actor: Any, statuses: list[str] | None = None) -> QuerySet[Article]:
+    qs = Article.objects.filter(author_id=actor.pk)
+    if statuses:
+        qs = qs.filter(status__in=statuses)
     return (
-        Article.objects.filter(author_id=actor.pk).select_related("category").order_by("-created_at", "-id")
+        qs.select_related("category", "current_revision")
+        .prefetch_related("tags", "sources")
+        .order_by("-created_at", "-id")
     )
+
+
+def article_get_for_history(*, actor: Any, article_id: int) -> Article:
+    """Revisions and the timeline: the author, and editors once the article has been submitted."""
+    article = Article.objects.filter(pk=article_id).first()
+    if article is None:
+        raise NotFound()
+    if article.author_id == actor.pk:
+        return article
+    if article.status != Status.DRAFT and actor.has_perm("submissions.moderate_article"):
+        return article
+    raise NotFound()
+
+
+def revision_get(*, article: Article, number: int) -> Any:
+    revision = article.revisions.select_related("category", "article").filter(number=number).first()
+    if revision is None:
+        raise NotFound()
+    return revision
 
 
 def published_articles() -> QuerySet[Article]:

@@ -1,4 +1,4 @@
-"""Author writes that are not lifecycle moves: creating and editing the working copy."""
+"""Author writes that are not lifecycle moves: creating and editing the working copy (and its revisions)."""
 
 from __future__ import annotations
 
@@ -6,31 +6,92 @@ from typing import Any
 
 from django.db import transaction
 
-from submissions.errors import ArticleNotEditable
-from submissions.models import Article, ArticleEvent
+from submissions.content import normalize_tags, render_markdown
+from submissions.errors import ArticleNotEditable, PreconditionFailed
+from submissions.models import Article, ArticleEvent, Source, Tag
+from submissions.revisions import snapshot
 from submissions.selectors import article_get_for_actor
-from submissions.states import EDITABLE_STATES, Action
+from submissions.states import EDITABLE_STATES, Action, RevisionKind
 
-EDITABLE_FIELDS = ("title", "lead", "body", "language", "category")
+SCALAR_FIELDS = (
+    "title",
+    "lead",
+    "body",
+    "language",
+    "category",
+    "place_name",
+    "latitude",
+    "longitude",
+    "has_third_party_material",
+    "rights_confirmed",
+    "cover",
+)
+EDITABLE_FIELDS = (*SCALAR_FIELDS, "tags", "sources")
+
+
+def apply_fields(article: Article, fields: dict[str, Any]) -> list[str]:
+    """Writes the given fields to the working copy (saved, version bumped if anything changed); returns the
+    names that really changed."""
+    changed = []
+    for name in SCALAR_FIELDS:
+        if name in fields and getattr(article, name) != fields[name]:
+            setattr(article, name, fields[name])
+            changed.append(name)
+    if "tags" in fields:
+        names = normalize_tags(fields["tags"])
+        if sorted(names) != sorted(article.tags.values_list("name", flat=True)):
+            article.tags.set([Tag.objects.get_or_create(name=name)[0] for name in names])
+            changed.append("tags")
+    if "sources" in fields:
+        wanted = [(s["kind"], s.get("url", ""), s.get("description", "")) for s in fields["sources"]]
+        current = [(s.kind, s.url, s.description) for s in article.sources.order_by("position")]
+        if wanted != current:
+            article.sources.all().delete()
+            Source.objects.bulk_create(
+                Source(article=article, kind=kind, url=url, description=description, position=i)
+                for i, (kind, url, description) in enumerate(wanted)
+            )
+            changed.append("sources")
+    if changed:
+        if "body" in changed:
+            article.body_html = render_markdown(article.body)
+        article.version += 1
+        article.save()
+    return changed
 
 
 @transaction.atomic
 def article_create(*, actor: Any, **fields: Any) -> Article:
-    article = Article.objects.create(
-        author=actor, **{k: v for k, v in fields.items() if k in EDITABLE_FIELDS}
-    )
+    article = Article(author=actor)
+    article.save()
+    apply_fields(article, {k: v for k, v in fields.items() if k in EDITABLE_FIELDS})
     ArticleEvent.objects.create(article=article, actor=actor, action=Action.CREATE, to_status=article.status)
+    snapshot(
+        article,
+        kind=RevisionKind.SAVE,
+        actor=actor,
+        changed=sorted(k for k in fields if k in EDITABLE_FIELDS),
+    )
     return article
 
 
 @transaction.atomic
-def article_update(*, actor: Any, article_id: int, **fields: Any) -> Article:
+def article_update(
+    *, actor: Any, article_id: int, expected_version: int | None = None, autosave: bool = False, **fields: Any
+) -> Article:
+    """Changes the working copy if `expected_version` is still current (If-Match), and records a revision
+    (autosaves coalesce). A stale version raises PreconditionFailed and changes nothing."""
     article = article_get_for_actor(actor=actor, article_id=article_id, lock=True)
+    if expected_version is not None and expected_version != article.version:
+        raise PreconditionFailed(version=article.version)
     if article.status not in EDITABLE_STATES:
         raise ArticleNotEditable(status=article.status)
-    changed = [name for name in EDITABLE_FIELDS if name in fields and getattr(article, name) != fields[name]]
-    for name in changed:
-        setattr(article, name, fields[name])
+    changed = apply_fields(article, {k: v for k, v in fields.items() if k in EDITABLE_FIELDS})
     if changed:
-        article.save(update_fields=[*changed, "updated_at"])
+        snapshot(
+            article,
+            kind=RevisionKind.AUTOSAVE if autosave else RevisionKind.SAVE,
+            actor=actor,
+            changed=changed,
+        )
     return article

@@ -32,6 +32,7 @@ class Action(models.TextChoices):
     REJECT = "reject", _("rejected")
     PUBLISH = "publish", _("published")
     RETRACT = "retract", _("retracted")
+    EDIT = "edit", _("edited by an editor")
 
 
 # action -> (states it may start from, state it leads to)

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from submissions import apis
 
@@ -8,6 +8,16 @@ urlpatterns = [
     path("articles/<int:article_id>/", apis.ArticleDetailApi.as_view(), name="article-detail"),
     path("articles/<int:article_id>/submit/", apis.ArticleSubmitApi.as_view(), name="article-submit"),
     path("articles/<int:article_id>/withdraw/", apis.ArticleWithdrawApi.as_view(), name="article-withdraw"),
-    # media routes
-    # revision routes
+    path("", include("submissions.media_apis")),  # "article-media", "article-media-detail"
+    path("articles/<int:article_id>/revisions/", apis.RevisionListApi.as_view(), name="article-revisions"),
+    path(
+        "articles/<int:article_id>/revisions/<int:number>/",
+        apis.RevisionDetailApi.as_view(),
+        name="article-revision",
+    ),
+    path(
+        "articles/<int:article_id>/revisions/<int:number>/diff/<int:other>/",
+        apis.RevisionDiffApi.as_view(),
+        name="article-revision-diff",
+    ),
 ]

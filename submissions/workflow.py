@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from slugify import slugify
 
 from newsroom.accounts import trust
+from newsroom.api.errors import ApplicationError
 from submissions.errors import (
     ClaimedByOther,
     ConflictOfInterest,
@@ -25,13 +26,17 @@ from submissions.errors import (
     InvalidTransition,
     NotAllowed,
     NotFound,
+    PreconditionFailed,
+    RightsNotConfirmed,
+    SourcesRequired,
     SubmissionRateLimited,
     SubmissionsSuspended,
     TooManyLinks,
 )
 from submissions.models import Article, ArticleEvent, Revision
+from submissions.revisions import snapshot
 from submissions.signals import article_decided, article_published, article_submitted
-from submissions.states import EDITABLE_STATES, TRANSITIONS, Action, RejectReason, Status
+from submissions.states import EDITABLE_STATES, TRANSITIONS, Action, RejectReason, RevisionKind, Status
 
 __all__ = ["EDITABLE_STATES", "TRANSITIONS", "Action", "Status"]
 
@@ -92,6 +97,10 @@ def _require_editor(actor: Any, article: Article) -> None:
         raise ConflictOfInterest()
     if article.claim_is_live() and article.claimed_by_id != actor.pk:
         raise ClaimedByOther(claimed_by=article.claimed_by_id)
+
+
+def _field_error(name: str, error: type[ApplicationError]) -> dict[str, Any]:
+    return {name: [{"code": error.code, "message": str(error.default_message)}]}
 
 
 def _require_author(actor: Any, article: Article) -> None:
@@ -170,25 +179,18 @@ def article_submit(*, actor: Any, article_id: int) -> Article:
         for name in ("title", "body", "category")
         if not getattr(article, name if name != "category" else "category_id")
     }
-    if missing and article.status in TRANSITIONS[Action.SUBMIT][0]:
-        raise IncompleteArticle(fields=missing)
     if article.status in TRANSITIONS[Action.SUBMIT][0]:
+        if missing:
+            raise IncompleteArticle(fields=missing)
+        if not article.rights_confirmed:
+            raise RightsNotConfirmed(fields=_field_error("rights_confirmed", RightsNotConfirmed))
+        if article.has_third_party_material and not article.sources.exists():
+            raise SourcesRequired(fields=_field_error("sources", SourcesRequired))
         _check_trust_limits(actor, article)
-    last = article.revisions.order_by("-number").values_list("number", flat=True).first() or 0
     now = timezone.now()
     # the state check runs first inside _move, before a revision is created: create it after the move
     event = _move(article, Action.SUBMIT, actor=actor, fields={"submitted_at": now, "risk_score": None})
-    revision = Revision.objects.create(
-        article=article,
-        number=last + 1,
-        title=article.title,
-        lead=article.lead,
-        body=article.body,
-        language=article.language,
-        category_id=article.category_id or 0,  # checked above: submit requires a category
-        created_by=actor,
-        created_at=now,
-    )
+    revision = snapshot(article, kind=RevisionKind.SUBMIT, actor=actor)
     article.current_revision = revision
     article.save(update_fields=["current_revision"])
     event.data = {"revision": revision.number}
@@ -241,6 +243,32 @@ def _decided(article: Article, actor: Any, action: str, reason_code: str = "") -
     }
     # robust: the decision stands even if a listener fails (logged); the nightly recompute repairs trust levels
     transaction.on_commit(lambda: article_decided.send(sender=Article, **payload), robust=True)
+
+
+@transaction.atomic
+def article_edit(*, actor: Any, article_id: int, expected_version: int | None, **fields: Any) -> Article:
+    """An editor's edit of an article in review: a new revision (the author sees it as a diff) that becomes the
+    one under review and, once approved, the published text. Same If-Match rule as the author's edits."""
+    from submissions.services import apply_fields
+
+    article = _locked(article_id)
+    _require_editor(actor, article)
+    if expected_version is not None and expected_version != article.version:
+        raise PreconditionFailed(version=article.version)
+    if article.status != Status.IN_REVIEW:
+        raise InvalidTransition(
+            _("Cannot %(action)s: the article is %(status)s.")
+            % {"action": Action.EDIT, "status": Status(article.status).label},
+            status=article.status,
+            action=str(Action.EDIT),
+        )
+    changed = apply_fields(article, fields)
+    if changed:
+        revision = snapshot(article, kind=RevisionKind.EDIT, actor=actor, changed=changed)
+        article.current_revision = revision
+        article.save(update_fields=["current_revision"])
+        record_event(article=article, actor=actor, action=Action.EDIT, data={"revision": revision.number})
+    return article
 
 
 @transaction.atomic
@@ -327,12 +355,10 @@ def article_retract(*, actor: Any, article_id: int, message: str) -> Article:
     return article
 
 
-# --- claims (a lease, not a state; recorded in the same audit trail) ----------------------------------------------
+# --- events that change no state (claims, editorial edits), in the same audit trail -------------------------------
 
 
-def record_claim_event(
-    *, article: Article, actor: Any, action: str, data: dict[str, Any] | None = None
-) -> None:
+def record_event(*, article: Article, actor: Any, action: str, data: dict[str, Any] | None = None) -> None:
     ArticleEvent.objects.create(
         article=article,
         actor=actor if getattr(actor, "pk", None) else None,

@@ -56,3 +56,4 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     body = BODY_RU
     language = "ru"
     category = factory.LazyFunction(lambda: Category.objects.get(slug="city"))
+    rights_confirmed = True

@@ -29,7 +29,7 @@ class Snapshot:
             lead=revision.lead,
             body=revision.body,
             language=revision.language,
-            category=revision.category.slug,
+            category=revision.category.slug if revision.category else "",  # submitted ones always have one
         )
 
 

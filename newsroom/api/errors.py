@@ -51,6 +51,18 @@ class NotFound(ApplicationError):
     default_message = _("Not found.")
 
 
+class PreconditionRequired(ApplicationError):
+    code = "precondition_required"
+    status = status.HTTP_428_PRECONDITION_REQUIRED
+    default_message = _("Send the ETag you loaded in If-Match, so that nobody's changes are overwritten.")
+
+
+class PreconditionFailed(ApplicationError):
+    code = "precondition_failed"
+    status = status.HTTP_412_PRECONDITION_FAILED
+    default_message = _("It changed since you loaded it. Merge your changes into the current version.")
+
+
 class Conflict(ApplicationError):
     code = "conflict"
     status = status.HTTP_409_CONFLICT

@@ -57,6 +57,7 @@ def test_register_to_feed_through_a_real_worker(api, real_stack, client):
             "body": BODY,
             "language": "ru",
             "category": "society",
+            "rights_confirmed": True,
         },
         format="json",
     ).json()

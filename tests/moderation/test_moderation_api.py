@@ -146,10 +146,16 @@ def test_request_changes_then_the_author_edits_and_resubmits(api, editor, contri
     assert response.json()["status"] == "changes_requested"
     author = api(contributor)
     assert (
-        author.patch(f"/api/v1/articles/{article.pk}/", {"lead": "Новый лид"}, format="json").status_code
+        author.patch(
+            f"/api/v1/articles/{article.pk}/",
+            {"lead": "Новый лид"},
+            format="json",
+            HTTP_IF_MATCH=author.get(f"/api/v1/articles/{article.pk}/")["ETag"],
+        ).status_code
         == 200
     )
-    assert author.post(f"/api/v1/articles/{article.pk}/submit/").json()["revision"] == 2
+    # r1 the first submit, r2 the author's save, r3 the resubmit (every save is a revision)
+    assert author.post(f"/api/v1/articles/{article.pk}/submit/").json()["revision"] == 3
     assert Article.objects.get(pk=article.pk).status == Status.IN_REVIEW
 
 

@@ -144,6 +144,7 @@ class Command(BaseCommand):
                 body=body,
                 language=language,
                 category=Category.objects.get(slug=category),
+                rights_confirmed=True,
             )
             article = workflow.article_submit(actor=author, article_id=article.pk)
             # run the checks here, whether or not a worker is up yet (a queued copy later changes nothing)

@@ -1,0 +1,74 @@
+"""Background work of the submissions app."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from PIL import Image
+
+from newsroom.celery import reliable_task
+from submissions.media import PILLOW_FORMAT, encode_image, size_name
+from submissions.models import Media
+
+
+def _recorded(storage: Any, entry: Any) -> bool:
+    return isinstance(entry, dict) and bool(entry.get("name")) and storage.exists(entry["name"])
+
+
+@reliable_task
+def make_media_sizes(media_id: int) -> None:
+    """Makes the responsive sizes of an image: for every width of MEDIA_SIZES narrower than the image, a
+    downscaled copy in the same format and without metadata, stored next to it as "<name>-<width>w.<ext>".
+
+    Idempotent: sizes already recorded and present are skipped, a size written again overwrites its file, and
+    `Media.bytes` (the image plus its sizes, for the quota) is recomputed rather than added to. A deleted image is
+    skipped; one deleted while its sizes were being made has them removed again."""
+    media = Media.objects.filter(pk=media_id).first()
+    if media is None or not media.file.name:
+        return
+    storage, name = media.file.storage, media.file.name
+    missing = [
+        width
+        for width in settings.NEWSROOM["MEDIA_SIZES"]
+        if width < media.width and not _recorded(storage, (media.sizes or {}).get(str(width)))
+    ]
+    if not missing:
+        return
+
+    with storage.open(name, "rb") as stored:
+        data = stored.read()
+    made: dict[str, dict[str, Any]] = {}
+    Image.init()
+    with Image.open(io.BytesIO(data), formats=[PILLOW_FORMAT[media.format]]) as image:
+        image.load()
+        for width in missing:
+            height = max(1, round(image.height * width / image.width))
+            encoded = encode_image(
+                image.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0), media.format
+            )
+            target = size_name(name, width)
+            if storage.exists(target):  # a previous run's: overwrite (some storages would pick another name)
+                storage.delete(target)
+            saved = storage.save(target, ContentFile(encoded))
+            made[str(width)] = {"name": saved, "width": width, "height": height, "bytes": len(encoded)}
+
+    with transaction.atomic():
+        row = Media.objects.select_for_update().filter(pk=media_id).first()
+        if row is None:  # deleted meanwhile: its receiver did not know these files
+            for entry in made.values():
+                storage.delete(entry["name"])
+            return
+        sizes = dict(row.sizes or {})
+        own_bytes = row.bytes - sum(int(entry.get("bytes", 0)) for entry in sizes.values())
+        for key, entry in made.items():
+            previous = sizes.get(key)
+            if previous and previous.get("name") and previous["name"] != entry["name"]:
+                storage.delete(previous["name"])
+        sizes.update(made)
+        row.sizes = sizes
+        row.bytes = own_bytes + sum(int(entry["bytes"]) for entry in sizes.values())
+        row.save(update_fields=["sizes", "bytes"])
