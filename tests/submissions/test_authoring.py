@@ -226,3 +226,49 @@ def test_list_filters_by_status(api, contributor):
     assert {a["id"] for a in both} == {draft, submitted}
     bad = client.get("/api/v1/articles/?status=lost")
     assert bad.status_code == 400 and "status" in bad.json()["error"]["fields"]
+
+
+def _gps_jpeg() -> bytes:
+    import io
+
+    import piexif
+    from PIL import Image
+
+    exif = piexif.dump(
+        {
+            "0th": {piexif.ImageIFD.Make: b"PhoneMaker"},
+            "GPS": {
+                piexif.GPSIFD.GPSLatitudeRef: b"N",
+                piexif.GPSIFD.GPSLatitude: ((55, 1), (45, 1), (0, 1)),
+                piexif.GPSIFD.GPSLongitudeRef: b"E",
+                piexif.GPSIFD.GPSLongitude: ((37, 1), (37, 1), (0, 1)),
+            },
+        }
+    )
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), "green").save(out, format="JPEG", exif=exif)
+    return out.getvalue()
+
+
+def test_cover_choice_and_the_timeline_says_what_was_done_to_the_photos(api, contributor, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    client = api(contributor, lang="en")
+    created = create(client)
+    article_id, etag = created.json()["id"], created["ETag"]
+    media_ids = []
+    for n in range(2):
+        upload = SimpleUploadedFile(f"IMG_{n}.jpg", _gps_jpeg(), content_type="image/jpeg")
+        response = client.post(f"/api/v1/articles/{article_id}/media/", {"file": upload}, format="multipart")
+        assert response.status_code == 201, response.content
+        media_ids.append(response.json()["id"])
+    chosen = patch(client, article_id, etag, {"cover": media_ids[1]})
+    assert chosen.status_code == 200 and chosen.json()["cover"] == media_ids[1]
+    other = create(client).json()["id"]
+    foreign = patch(client, other, client.get(f"/api/v1/articles/{other}/")["ETag"], {"cover": media_ids[0]})
+    assert foreign.status_code == 400 and "cover" in foreign.json()["error"]["fields"]
+    timeline = client.get(f"/api/v1/articles/{article_id}/timeline/").json()
+    assert timeline["summary"] == ["Location data removed from 2 photos."]
+    media_entries = [e for e in timeline["entries"] if e["type"] == "media"]
+    assert len(media_entries) == 2 and all("gps" in e["metadata_removed"] for e in media_entries)
