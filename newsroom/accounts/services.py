@@ -97,11 +97,9 @@ def _language() -> str:
 
 @transaction.atomic
 def user_register(*, email: str, password: str, display_name: str) -> None:
-    """Creates a contributor and mails a verification link.
-
-    A known address gets a notice instead. Either way the caller sees the same answer after the same work (one
-    password hash, one letter queued), so the endpoint does not tell who has an account.
-    """
+    """Checks the password, hashes it and queues the rest (tasks.complete_registration: create the contributor
+    and mail a verification link, or mail a known address a notice). The request does exactly the same work
+    whether or not the address has an account, so neither its answer nor its time tells."""
     email = normalize_email(email)
     language = _language()
     candidate = User(email=email, display_name=display_name)
@@ -109,18 +107,24 @@ def user_register(*, email: str, password: str, display_name: str) -> None:
         password_validation.validate_password(password, user=candidate)
     except ValidationError as exc:
         raise ValidationError({"password": exc.error_list}) from exc
-    hashed = make_password(password)  # done on both paths: the hash is the expensive part
-    if User.objects.filter(email=email).exists():
-        transaction.on_commit(lambda: tasks.send_already_registered_mail.delay(email, language), robust=True)
-        return
+    hashed = make_password(password)
+    transaction.on_commit(
+        lambda: tasks.complete_registration.delay(email, hashed, display_name, language), robust=True
+    )
+
+
+def complete_registration(*, email: str, password_hash: str, display_name: str, language: str) -> User | None:
+    """Creates the contributor and mails the verification link; a known address gets a notice. Idempotent: a
+    redelivered task finds the account and sends the notice, never a second account."""
     try:
         with transaction.atomic():
-            user = User.objects.create(email=email, password=hashed, display_name=display_name)
-    except IntegrityError:  # a concurrent registration of the same address won the race
-        transaction.on_commit(lambda: tasks.send_already_registered_mail.delay(email, language), robust=True)
-        return
-    grant_role(user, CONTRIBUTOR)
-    transaction.on_commit(lambda: tasks.send_verification_mail.delay(user.pk, language), robust=True)
+            user = User.objects.create(email=email, password=password_hash, display_name=display_name)
+            grant_role(user, CONTRIBUTOR)
+    except IntegrityError:  # the address has an account (or a concurrent registration won)
+        tasks.send_already_registered_mail(email, language)
+        return None
+    tasks.send_verification_mail(user.pk, language)
+    return user
 
 
 def user_resend_verification(*, email: str) -> None:

@@ -75,3 +75,11 @@ def send_password_reset_mail(email: str, language: str) -> None:
             "hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
         }
     send_mail(subject, body, None, [user.email])
+
+
+@reliable_task
+def complete_registration(email: str, password_hash: str, display_name: str, language: str) -> None:
+    """The second half of registration (see services.user_register). Carries a password hash, never a password."""
+    from newsroom.accounts.services import complete_registration as complete
+
+    complete(email=email, password_hash=password_hash, display_name=display_name, language=language)
