@@ -25,6 +25,9 @@ class CheckResult(models.Model):
     evidence = models.JSONField(_("evidence"), default=dict, blank=True)
     check_version = models.PositiveSmallIntegerField(default=1)
     attempts = models.PositiveSmallIntegerField(default=1)
+    duration_ms = models.PositiveIntegerField(
+        null=True, blank=True
+    )  # how long the check took: slow ones show
     finished_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -113,3 +116,75 @@ class ShadowReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reviewer_id} on {self.revision_id}: {self.decision}"
+
+
+class LexiconEntry(models.Model):
+    """A term of the spam-and-abuse lexicon. Shipped as data files (moderation/data/lexicon/), loaded into this
+    table, and edited by chief editors in the admin. `term` is matched on normalised text (moderation.text)."""
+
+    class Category(models.TextChoices):
+        PROFANITY = "profanity", _("profanity")
+        HATE = "hate", _("hate speech")
+        SPAM = "spam", _("spam phrase")
+        CONTACT = "contact", _("contact solicitation")
+
+    class Severity(models.IntegerChoices):
+        LOW = 1, _("low")
+        MEDIUM = 2, _("medium")
+        HIGH = 3, _("high")
+
+    language = models.CharField(_("language"), max_length=8)  # ru / en / any
+    category = models.CharField(_("category"), max_length=12, choices=Category.choices)
+    term = models.CharField(_("term"), max_length=200)
+    is_phrase = models.BooleanField(_("phrase"), default=False)  # several words, matched in sequence
+    severity = models.PositiveSmallIntegerField(
+        _("severity"), choices=Severity.choices, default=Severity.MEDIUM
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("lexicon entry")
+        verbose_name_plural = _("lexicon entries")
+        ordering = ["language", "category", "term"]
+        constraints = [
+            models.UniqueConstraint(fields=["language", "category", "term"], name="lexicon_entry_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.language}/{self.category}: {self.term}"
+
+
+class DuplicateSignature(models.Model):
+    """The MinHash signature of an article's latest indexed text (published or in review)."""
+
+    article = models.OneToOneField("submissions.Article", on_delete=models.CASCADE, related_name="+")
+    revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="+")
+    signature = models.BinaryField()  # the MinHash values, packed
+    shingles = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+
+class DuplicateBand(models.Model):
+    """LSH bands of the signatures, persisted so every worker shares the index and nothing is rebuilt at start.
+    Candidates for a new text: the articles sharing at least one (band, hash)."""
+
+    article = models.ForeignKey("submissions.Article", on_delete=models.CASCADE, related_name="+")
+    band = models.PositiveSmallIntegerField()
+    hash = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["band", "hash"], name="duplicate_band_lookup")]
+
+
+class ImageFingerprint(models.Model):
+    """A perceptual hash of an article image, to find the reuse of a photo already published."""
+
+    media = models.OneToOneField("submissions.Media", on_delete=models.CASCADE, related_name="+")
+    article = models.ForeignKey("submissions.Article", on_delete=models.CASCADE, related_name="+")
+    phash = models.BigIntegerField()  # 64-bit pHash, as a signed integer
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["phash"], name="image_phash_idx")]

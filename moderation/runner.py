@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 def run_check(revision_id: int, check_name: str) -> CheckResult | None:
     """Runs one check and upserts its row. A check that raises is recorded as `error` (never blocks the article).
     Database errors propagate so the task can retry them."""
-    revision = Revision.objects.select_related("category").filter(pk=revision_id).first()
+    revision = Revision.objects.select_related("category", "article__author").filter(pk=revision_id).first()
     if revision is None:
         return None
     check = REGISTRY[check_name]

@@ -18,6 +18,10 @@ class Snapshot:
     body: str
     language: str
     category: str
+    # what else the author declared with this revision: tags, place, sources, third-party material
+    extra: dict[str, Any] = field(default_factory=dict)
+    author_trust_level: int = 1
+    media_ids: tuple[int, ...] = ()
 
     @classmethod
     def of(cls, revision: Revision) -> Snapshot:
@@ -30,6 +34,9 @@ class Snapshot:
             body=revision.body,
             language=revision.language,
             category=revision.category.slug if revision.category else "",  # submitted ones always have one
+            extra=dict(revision.extra or {}),
+            author_trust_level=revision.article.author.trust_level,
+            media_ids=tuple(revision.article.media.order_by("position", "id").values_list("pk", flat=True)),
         )
 
 

@@ -1,0 +1,84 @@
+"""Text normalisation shared by the checks (lexicon, near-duplicates).
+
+`fold` makes obfuscated writing comparable: case folded, ё→е, Latin look-alikes of Cyrillic letters folded into
+Cyrillic inside Cyrillic words (and back inside Latin ones), letters repeated three or more times collapsed,
+separators inside words removed ("с.п.а.м", "s-p-a-m"). `words` splits folded text into words; `stems` reduces them
+with the Snowball stemmer of their script, so inflected forms match ("новости", "новостями" → "новост").
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import snowballstemmer
+
+# Latin letters (and digits) that are written for Cyrillic ones, and the reverse
+_TO_CYRILLIC = str.maketrans(
+    {
+        "a": "а", "b": "в", "c": "с", "e": "е", "h": "н", "k": "к", "m": "м", "o": "о", "p": "р",
+        "t": "т", "x": "х", "y": "у", "u": "и", "r": "г", "n": "п", "3": "з", "0": "о", "6": "б",
+        "4": "ч",
+    }
+)  # fmt: skip
+_TO_LATIN = str.maketrans(
+    {"а": "a", "в": "b", "с": "c", "е": "e", "н": "h", "к": "k", "м": "m", "о": "o", "р": "p", "т": "t",
+     "х": "x", "у": "y", "0": "o", "1": "l", "3": "e", "@": "a", "$": "s"}
+)  # fmt: skip
+
+_CYRILLIC = re.compile(r"[а-яё]")
+_LATIN = re.compile(r"[a-z]")
+# a separator between single letters: "с.п.а.м", "s-p-a-m", "с п а м"
+_SPACED_LETTERS = re.compile(r"\b(?:\w[\s.\-_*·•|/\\]){2,}\w\b")
+_SEPARATORS = re.compile(r"[\s.\-_*·•|/\\]")
+_REPEATS = re.compile(r"(\w)\1{2,}")
+_TOKEN = re.compile(r"[\w@$]+", re.UNICODE)
+
+
+_CYRILLIC_LOOKALIKES = set("abcehkmoptxyur3046")
+_LATIN_LOOKALIKES = set("авсенкмортху")
+
+
+def _fold_token(token: str) -> str:
+    """A word mixing scripts is written in the script its look-alike letters can be folded into: "ПpuBeT" →
+    "привет", "frее" (with Cyrillic е) → "free"; pure Latin leetspeak "fr33" → "free"."""
+    if len(token) <= 2:
+        return token
+    cyrillic, latin = set(_CYRILLIC.findall(token)), set(_LATIN.findall(token))
+    if cyrillic and latin:
+        if latin <= _CYRILLIC_LOOKALIKES:
+            return token.translate(_TO_CYRILLIC)
+        if cyrillic <= _LATIN_LOOKALIKES:
+            return token.translate(_TO_LATIN)
+        return token
+    if cyrillic:
+        return token.translate(str.maketrans({"3": "з", "0": "о", "6": "б", "4": "ч"}))
+    if latin and not token.isdigit():
+        return token.translate(str.maketrans({"0": "o", "1": "l", "3": "e", "@": "a", "$": "s"}))
+    return token
+
+
+def fold(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text or "").casefold().replace("ё", "е")
+    text = _SPACED_LETTERS.sub(lambda m: _SEPARATORS.sub("", m.group(0)), text)
+    text = _REPEATS.sub(r"\1", text)
+    return " ".join(_fold_token(token) for token in _TOKEN.findall(text))
+
+
+def words(text: str) -> list[str]:
+    return fold(text).split()
+
+
+@lru_cache(maxsize=4)
+def _stemmer(language: str) -> snowballstemmer.stemmer:
+    return snowballstemmer.stemmer(language)
+
+
+def stem(word: str) -> str:
+    language = "russian" if _CYRILLIC.search(word) else "english"
+    return _stemmer(language).stemWord(word)
+
+
+def stems(text: str) -> list[str]:
+    return [stem(word) for word in words(text)]
