@@ -36,6 +36,8 @@ _REPEATS = re.compile(r"(\w)\1{2,}")
 _TOKEN = re.compile(r"[\w@$]+", re.UNICODE)
 
 
+_DIGITS_TO_CYRILLIC = str.maketrans("3064", "зобч")
+_LEET_TO_LATIN = str.maketrans("013@$", "oleas")
 _CYRILLIC_LOOKALIKES = set("abcehkmoptxyur3046")
 _LATIN_LOOKALIKES = set("авсенкмортху")
 
@@ -53,9 +55,9 @@ def _fold_token(token: str) -> str:
             return token.translate(_TO_LATIN)
         return token
     if cyrillic:
-        return token.translate(str.maketrans({"3": "з", "0": "о", "6": "б", "4": "ч"}))
+        return token.translate(_DIGITS_TO_CYRILLIC)
     if latin and not token.isdigit():
-        return token.translate(str.maketrans({"0": "o", "1": "l", "3": "e", "@": "a", "$": "s"}))
+        return token.translate(_LEET_TO_LATIN)
     return token
 
 
