@@ -14,6 +14,7 @@ from moderation import selectors, services
 from moderation.serializers import (
     ApproveInput,
     CheckResultOutput,
+    EditorCheckResultOutput,
     MessageInput,
     ModerationArticleOutput,
     QueueItemOutput,
@@ -81,6 +82,18 @@ class ClaimNextApi(APIView):
 
 def _article(article_id: int) -> Response:
     return Response(ModerationArticleOutput(selectors.article_get_for_editor(article_id=article_id)).data)
+
+
+class EditorChecksApi(APIView):
+    """Every check of the revision under review, with its evidence and timing."""
+
+    permission_classes = [IsEditor]
+
+    @extend_schema(responses={200: EditorCheckResultOutput(many=True)}, tags=["moderation"])
+    def get(self, request: Request, article_id: int) -> Response:
+        article = selectors.article_get_for_editor(article_id=article_id)
+        rows = selectors.check_results_for(revision_id=article.current_revision_id).select_related("revision")
+        return Response(EditorCheckResultOutput(rows, many=True).data)
 
 
 class ModerationArticleApi(APIView):

@@ -165,6 +165,9 @@ class DuplicateSignature(models.Model):
     shingles = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
 
+    def __str__(self) -> str:
+        return f"signature of {self.article_id}"
+
 
 class DuplicateBand(models.Model):
     """LSH bands of the signatures, persisted so every worker shares the index and nothing is rebuilt at start.
@@ -177,6 +180,9 @@ class DuplicateBand(models.Model):
     class Meta:
         indexes = [models.Index(fields=["band", "hash"], name="duplicate_band_lookup")]
 
+    def __str__(self) -> str:
+        return f"{self.article_id}: band {self.band}"
+
 
 class ImageFingerprint(models.Model):
     """A perceptual hash of an article image, to find the reuse of a photo already published."""
@@ -188,3 +194,6 @@ class ImageFingerprint(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["phash"], name="image_phash_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.media_id}: {self.phash:016x}"

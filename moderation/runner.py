@@ -6,6 +6,7 @@ Plain functions (no Celery here): tasks.py calls them, and so can a command or a
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 from django.db import transaction
@@ -27,6 +28,7 @@ def run_check(revision_id: int, check_name: str) -> CheckResult | None:
     if revision is None:
         return None
     check = REGISTRY[check_name]
+    started = time.perf_counter()
     try:
         result = check.run(Snapshot.of(revision))
     except Exception as exc:
@@ -36,11 +38,15 @@ def run_check(revision_id: int, check_name: str) -> CheckResult | None:
             0.0,
             evidence={"error": type(exc).__name__},
         )
-    return record_result(revision_id, check_name, check.version, result)
+    duration_ms = int((time.perf_counter() - started) * 1000)
+    return record_result(revision_id, check_name, check.version, result, duration_ms=duration_ms)
 
 
-def record_result(revision_id: int, check_name: str, version: int, result: Result) -> CheckResult:
+def record_result(
+    revision_id: int, check_name: str, version: int, result: Result, *, duration_ms: int | None = None
+) -> CheckResult:
     values = {
+        "duration_ms": duration_ms,
         "outcome": result.outcome,
         "score": max(0.0, min(1.0, float(result.score))),
         "findings": [f.as_dict() for f in result.findings],

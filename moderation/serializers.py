@@ -29,6 +29,13 @@ class CheckResultOutput(serializers.ModelSerializer):
         return [{"code": f["code"], "message": f.get(lang) or f.get("en", "")} for f in obj.findings]
 
 
+class EditorCheckResultOutput(CheckResultOutput):
+    """What editors see of a check: also the evidence (matched articles, lexicon hits...) and its cost."""
+
+    class Meta(CheckResultOutput.Meta):
+        fields = [*CheckResultOutput.Meta.fields, "evidence", "duration_ms", "attempts", "check_version"]
+
+
 class PersonOutput(serializers.Serializer):
     id = serializers.IntegerField()
     display_name = serializers.CharField()

@@ -12,6 +12,11 @@ urlpatterns = [
         apis.ModerationArticleApi.as_view(),
         name="moderation-article",
     ),
+    path(
+        "moderation/articles/<int:article_id>/checks/",
+        apis.EditorChecksApi.as_view(),
+        name="moderation-checks",
+    ),
     path("moderation/articles/<int:article_id>/claim/", apis.ClaimApi.as_view(), name="moderation-claim"),
     path(
         "moderation/articles/<int:article_id>/release/", apis.ReleaseApi.as_view(), name="moderation-release"

@@ -315,7 +315,12 @@ NEWSROOM = {
     "EDITOR_TRACK_MIN_TRUST": 2,
     "EDITOR_TRACK_MIN_SCORED": env.int("EDITOR_TRACK_MIN_SCORED", default=10),
     "CLAIM_MINUTES": env.int("CLAIM_MINUTES", default=20),
-    "STALLED_CHECKS_AFTER": timedelta(minutes=env.int("STALLED_CHECKS_MINUTES", default=10)),
+    # a submission whose checks have not all finished after this long is dispatched again by beat
+    "STALLED_CHECKS_AFTER": timedelta(seconds=env.int("STALLED_CHECKS_SECONDS", default=300)),
+    # links check: live reachability (off by default; never private or loopback addresses unless allowed)
+    "LINK_LIVE_CHECK": env.bool("LINK_LIVE_CHECK", default=False),
+    "LINK_TIMEOUT": env.float("LINK_TIMEOUT", default=3.0),
+    "LINK_ALLOW_LOOPBACK": env.bool("LINK_ALLOW_LOOPBACK", default=False),
 }
 
 LOGGING = {

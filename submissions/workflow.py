@@ -195,8 +195,10 @@ def article_submit(*, actor: Any, article_id: int) -> Article:
     article.save(update_fields=["current_revision"])
     event.data = {"revision": revision.number}
     event.save(update_fields=["data"])
+    # robust: if the broker is down the submission still stands; the beat sweeper dispatches its checks later
     transaction.on_commit(
-        lambda: article_submitted.send(sender=Article, article_id=article.pk, revision_id=revision.pk)
+        lambda: article_submitted.send(sender=Article, article_id=article.pk, revision_id=revision.pk),
+        robust=True,
     )
     return article
 
@@ -343,7 +345,7 @@ def _publish(article: Article, *, actor: Any) -> None:
             article.status = Status.SCHEDULED
             if attempt == 4:
                 raise
-    transaction.on_commit(lambda: article_published.send(sender=Article, article_id=article.pk))
+    transaction.on_commit(lambda: article_published.send(sender=Article, article_id=article.pk), robust=True)
 
 
 @transaction.atomic

@@ -90,6 +90,7 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("moderation-queue", "get"): _editors(200),
     ("moderation-claim-next", "post"): _editors(200),
     ("moderation-article", "get"): _editors(200),
+    ("moderation-checks", "get"): _editors(200),
     ("moderation-article", "patch"): _editors(428),  # If-Match required
     ("moderation-claim", "post"): _editors(200),
     ("moderation-release", "post"): _editors(200),

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 from moderation.checks.base import Finding, Result, Snapshot
 from moderation.models import Outcome
 
 TITLE_MIN, TITLE_MAX = 10, 150
+CAPS_WARN_ABOVE = 0.5  # share of capital letters among all letters (texts of 40+ letters)
+REPEATED = re.compile(r"(\S)\1{4,}")  # the same character five times or more
 BODY_FAIL_BELOW, BODY_WARN_BELOW = 200, 500
 
 
@@ -62,7 +66,42 @@ class ContentRules:
                 Finding("missing_lead", "Нет лида (вводного абзаца).", "There is no lead paragraph.")
             )
 
-        evidence = {"title_length": len(title), "body_length": len(body)}
+        letters = [c for c in f"{title} {body}" if c.isalpha()]
+        caps = sum(c.isupper() for c in letters) / len(letters) if len(letters) >= 40 else 0.0
+        if caps > CAPS_WARN_ABOVE:
+            warns.append(
+                Finding(
+                    "too_many_capitals",
+                    f"Слишком много заглавных букв ({caps:.0%}).",
+                    f"Too many capital letters ({caps:.0%}).",
+                )
+            )
+        repeats = REPEATED.findall(f"{title} {body}")
+        if repeats:
+            warns.append(
+                Finding(
+                    "repeated_characters",
+                    "Повторяющиеся символы подряд (например, «!!!!!» или «ааааа»).",
+                    "Runs of repeated characters (like '!!!!!' or 'aaaaa').",
+                )
+            )
+        sources = [s for s in snapshot.extra.get("sources", []) if s.get("url") or s.get("description")]
+        if snapshot.extra.get("has_third_party_material") and not sources:
+            fails.append(
+                Finding(
+                    "sources_missing",
+                    "Заявлены чужие материалы, но не указан ни один источник.",
+                    "Third-party material is declared but no source is named.",
+                )
+            )
+
+        evidence = {
+            "title_length": len(title),
+            "body_length": len(body),
+            "capitals_ratio": round(caps, 3),
+            "repeated_runs": len(repeats),
+            "sources": len(sources),
+        }
         if fails:
             return Result(Outcome.FAIL, min(1.0, 0.6 + 0.2 * len(fails)), [*fails, *warns], evidence)
         if warns:

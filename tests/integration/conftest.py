@@ -4,7 +4,9 @@ Each test session uses its own queue, so a developer's running worker never take
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -47,28 +49,36 @@ class Stack:
             "NEWSROOM_BEAT_INTERVAL": "1",
         }
 
-    def _spawn(self, name: str, *args: str) -> None:
-        log = self.tmp / f"{name}.log"
+    def _spawn(self, name: str, *args: str) -> subprocess.Popen:
+        log = self.tmp / f"{name}-{len(self.procs)}.log"
         proc = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "newsroom", *args],
             cwd=ROOT,
             env=self.env,
             stdout=log.open("wb"),
             stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: a test can SIGKILL the worker and its children
         )
         self.procs.append((proc, log))
+        return proc
 
-    def start_worker(self) -> None:
-        node = f"{self.queue}@localhost"
-        self._spawn(
+    def start_worker(self) -> subprocess.Popen:
+        node = f"{self.queue}-{len(self.procs)}@localhost"
+        proc = self._spawn(
             "worker", "worker", "-Q", self.queue, "-n", node, "-c", "2", "--without-gossip", "-l", "INFO"
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if celery_app.control.ping(destination=[node], timeout=1):
-                return
+                return proc
             self.check_alive()
         pytest.fail(f"worker did not answer within 60 s:\n{self.logs()}")
+
+    def kill(self, proc: subprocess.Popen) -> None:
+        """SIGKILL the process and its children (a worker dying mid-task), and forget it."""
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+        self.procs = [(p, log) for p, log in self.procs if p is not proc]
 
     def start_beat(self) -> None:
         self._spawn("beat", "beat", "-s", str(self.tmp / "beat-schedule"), "-l", "INFO")
@@ -85,12 +95,14 @@ class Stack:
 
     def stop(self) -> None:
         for proc, _ in self.procs:
-            proc.terminate()
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGTERM)
         for proc, _ in self.procs:
             try:
                 proc.wait(timeout=20)
             except subprocess.TimeoutExpired:
-                proc.kill()
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(proc.pid, signal.SIGKILL)
 
     def mail(self) -> str:
         """Every letter the worker sent (the embedded mail backend writes them under its var/mail/)."""
