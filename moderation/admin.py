@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
-from moderation import track
+from moderation import lexicon_admin, track  # noqa: F401  (lexicon_admin registers its admin)
 from moderation.models import CheckResult, EditorApplication, ShadowReview
 from newsroom.api.errors import ApplicationError
 from submissions import workflow

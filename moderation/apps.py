@@ -7,6 +7,7 @@ class ModerationConfig(AppConfig):
 
     def ready(self) -> None:
         from moderation import (
+            lexicon,  # noqa: F401  (edits of the lexicon reach every process's cache)
             receivers,  # noqa: F401  (connects to submissions' signals)
             track,
         )

@@ -1,10 +1,13 @@
-"""Reactions to submissions' signals: start the checks, score shadow reviews."""
+"""Reactions to submissions' signals: start the checks, keep the duplicate index current, score shadow reviews.
+
+The signals are sent after commit; heavy work goes to tasks.
+"""
 
 from typing import Any
 
 from django.dispatch import receiver
 
-from submissions.signals import article_decided, article_submitted
+from submissions.signals import article_decided, article_published, article_submitted
 
 
 @receiver(article_submitted, dispatch_uid="moderation.start_checks")
@@ -12,6 +15,18 @@ def start_checks(sender: Any, *, revision_id: int, **kwargs: Any) -> None:
     from moderation.tasks import run_checks
 
     run_checks.delay(revision_id)  # the signal is sent after commit
+
+
+@receiver(article_submitted, dispatch_uid="moderation.index_submitted")
+@receiver(article_published, dispatch_uid="moderation.index_published")
+@receiver(article_decided, dispatch_uid="moderation.index_decided")
+def sync_duplicate_index(sender: Any, *, article_id: int, **kwargs: Any) -> None:
+    """Submitted, in review, scheduled and published articles are in the index; rejected ones leave it (a
+    resubmission brings them back). Withdrawn and retracted ones are never reported (their status is read at
+    lookup time) and leave it at the next rebuild."""
+    from moderation.tasks import sync_duplicates
+
+    sync_duplicates.delay(article_id)
 
 
 @receiver(article_decided, dispatch_uid="moderation.score_shadow_reviews")

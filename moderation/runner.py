@@ -64,14 +64,13 @@ def record_result(
 
 
 def risk_score(results: list[CheckResult]) -> float:
-    """Weighted mean of the check scores; an errored check counts as mildly risky (an editor should look)."""
-    total = weight_sum = 0.0
+    """The chance that at least one check is right about a problem: 1 - prod(1 - score), an errored check
+    counting 0.3 (an editor should look). One failing check is enough to make an article risky; a pile of passes
+    does not dilute it."""
+    safe = 1.0
     for row in results:
-        check = REGISTRY.get(row.check_name)
-        weight = check.weight if check else 1.0
-        total += weight * (0.3 if row.outcome == Outcome.ERROR else row.score)
-        weight_sum += weight
-    return round(total / weight_sum, 4) if weight_sum else 0.0
+        safe *= 1.0 - (0.3 if row.outcome == Outcome.ERROR else max(0.0, min(1.0, row.score)))
+    return round(1.0 - safe, 4)
 
 
 def complete_if_done(revision_id: int) -> bool:

@@ -81,3 +81,10 @@ def recompute_trust_levels() -> int:
     from submissions.trust import trust_recompute_all
 
     return trust_recompute_all()
+
+
+@reliable_task
+def sync_duplicates(article_id: int) -> None:
+    from moderation.duplicates import sync_article
+
+    sync_article(article_id)

@@ -30,7 +30,7 @@ _TO_LATIN = str.maketrans(
 _CYRILLIC = re.compile(r"[а-яё]")
 _LATIN = re.compile(r"[a-z]")
 # a separator between single letters: "с.п.а.м", "s-p-a-m", "с п а м"
-_SPACED_LETTERS = re.compile(r"\b(?:\w[\s.\-_*·•|/\\]){2,}\w\b")
+_SPACED_LETTERS = re.compile(r"\b\w([\s.\-_*·•|/\\])\w(?:\1\w)+\b")  # one separator throughout
 _SEPARATORS = re.compile(r"[\s.\-_*·•|/\\]")
 _REPEATS = re.compile(r"(\w)\1{2,}")
 _TOKEN = re.compile(r"[\w@$]+", re.UNICODE)

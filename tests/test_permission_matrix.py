@@ -127,6 +127,7 @@ ADMIN: dict[str, dict[str, int]] = {
     "moderation.checkresult": {**_NOT_STAFF, **dict.fromkeys(STAFF, 200)},
     "moderation.editorapplication": {**_NOT_STAFF, "junior_editor": 403, "editor": 403, "chief_editor": 200},
     "accounts.user": {**_NOT_STAFF, "junior_editor": 403, "editor": 403, "chief_editor": 200},
+    "moderation.lexiconentry": {**_NOT_STAFF, "junior_editor": 403, "editor": 403, "chief_editor": 200},
     "accounts.rolechange": {**_NOT_STAFF, "junior_editor": 403, "editor": 403, "chief_editor": 200},
     # superusers only
     "auth.group": {**_NOT_STAFF, **dict.fromkeys(STAFF, 403)},

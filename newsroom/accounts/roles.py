@@ -43,6 +43,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "accounts.view_rolechange",
         "moderation.view_editorapplication",
         "moderation.view_shadowreview",
+        # the spam-and-abuse lexicon
+        "moderation.view_lexiconentry",
+        "moderation.add_lexiconentry",
+        "moderation.change_lexiconentry",
         "moderation.decide_editorapplication",
     ],
 }
