@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
@@ -58,10 +58,26 @@ class ArticleTimelineApi(APIView):
 class QueueApi(APIView):
     permission_classes = [IsEditor]
 
-    @extend_schema(responses={200: QueueItemOutput(many=True)}, tags=["moderation"])
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("language", description="declared language, e.g. ru", required=False, type=str),
+            OpenApiParameter(
+                "detected_language",
+                description="language detected by the language check (routes mislabelled articles)",
+                required=False,
+                type=str,
+            ),
+        ],
+        responses={200: QueueItemOutput(many=True)},
+        tags=["moderation"],
+    )
     def get(self, request: Request) -> Response:
         paginator = LimitOffsetPagination()
-        page = paginator.paginate_queryset(selectors.review_queue(), request, view=self)
+        queue = selectors.review_queue(
+            language=request.query_params.get("language") or None,
+            detected_language=request.query_params.get("detected_language") or None,
+        )
+        page = paginator.paginate_queryset(queue, request, view=self)
         return paginator.get_paginated_response(QueueItemOutput(page, many=True).data)
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
 
 from moderation.models import CheckResult
 from submissions.errors import NotFound
@@ -16,10 +16,20 @@ def _with_checks(qs: QuerySet[Article]) -> QuerySet[Article]:
     )
 
 
-def review_queue(*, status: str = Status.IN_REVIEW) -> QuerySet[Article]:
-    return _with_checks(Article.objects.filter(status=status)).order_by(
-        F("risk_score").desc(nulls_last=True), "submitted_at", "id"
-    )
+def review_queue(
+    *, status: str = Status.IN_REVIEW, language: str | None = None, detected_language: str | None = None
+) -> QuerySet[Article]:
+    qs = Article.objects.filter(status=status)
+    if language:
+        qs = qs.filter(language=language)
+    if detected_language:
+        detected = CheckResult.objects.filter(
+            revision_id=OuterRef("current_revision_id"),
+            check_name="language",
+            evidence__detected=detected_language,
+        )
+        qs = qs.filter(Exists(detected))
+    return _with_checks(qs).order_by(F("risk_score").desc(nulls_last=True), "submitted_at", "id")
 
 
 def article_get_for_editor(*, article_id: int) -> Article:

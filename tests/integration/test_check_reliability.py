@@ -148,3 +148,21 @@ def test_submit_while_the_broker_is_down_then_checks_run_when_it_is_back(real_st
         real_stack.stop()
         _use_broker(saved)
         broker.stop()
+
+
+def test_a_rolled_back_submit_enqueues_nothing(real_stack):
+    import redis
+    from django.conf import settings
+    from django.db import transaction
+
+    author = UserFactory()
+    article = ArticleFactory(author=author)
+    broker = redis.Redis.from_url(settings.REDIS_URL)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        workflow.article_submit(actor=author, article_id=article.pk)
+        raise RuntimeError("the request failed after the submit")
+    assert broker.llen(real_stack.queue) == 0  # nothing was published to the worker's queue
+    committed = ArticleFactory(author=author)
+    workflow.article_submit(actor=author, article_id=committed.pk)
+    assert broker.llen(real_stack.queue) == 2  # a committed submit publishes: checks and the duplicate index
+    assert Article.objects.get(pk=article.pk).status == Status.DRAFT

@@ -206,3 +206,16 @@ def test_admin_actions_use_the_workflow(client, editor, in_review):
         },
     )
     assert Article.objects.get(pk=reject_me.pk).status == Status.REJECTED
+
+
+def test_the_queue_routes_by_declared_and_detected_language(api, editor, in_review):
+    russian = in_review(author=UserFactory())
+    mislabelled = in_review(author=UserFactory(), language="en")  # a Russian text declared English
+    client = api(editor)
+    declared_en = [i["id"] for i in client.get("/api/v1/moderation/queue/?language=en").json()["results"]]
+    assert declared_en == [mislabelled.pk]
+    detected_ru = {
+        i["id"] for i in client.get("/api/v1/moderation/queue/?detected_language=ru").json()["results"]
+    }
+    assert detected_ru == {russian.pk, mislabelled.pk}
+    assert client.get("/api/v1/moderation/queue/?detected_language=en").json()["results"] == []
