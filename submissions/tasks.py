@@ -11,7 +11,8 @@ from django.db import transaction
 from PIL import Image
 
 from newsroom.celery import reliable_task
-from submissions.media import PILLOW_FORMAT, encode_image, size_name
+from newsroom.images import PILLOW_FORMAT, encode_image
+from submissions.media import size_name
 from submissions.models import Media
 
 

@@ -14,14 +14,13 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from knox.models import AuthToken
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps
 
 from newsroom.accounts import personal_data, tasks
 from newsroom.accounts.models import RoleChange, TokenDevice, User, normalize_email
@@ -37,6 +36,7 @@ from newsroom.accounts.roles import (
 from newsroom.accounts.signals import email_verified
 from newsroom.accounts.tokens import TokenExpired, TokenInvalid, read_verification_token
 from newsroom.api.errors import ApplicationError, NotAllowed, NotFound
+from newsroom.images import clean_image, read_upload
 
 
 class InvalidCredentials(ApplicationError):
@@ -65,18 +65,6 @@ class InvalidResetToken(ApplicationError):
     code = "invalid_token"
     status = 400
     default_message = gettext_lazy("The password reset link is invalid, used or expired. Request a new one.")
-
-
-class InvalidImage(ApplicationError):
-    code = "invalid_image"
-    status = 400
-    default_message = gettext_lazy("The file is not a JPEG, PNG or WebP image.")
-
-
-class ImageTooLarge(ApplicationError):
-    code = "image_too_large"
-    status = 413
-    default_message = gettext_lazy("The image is too large.")
 
 
 class RoleChangeRefused(ApplicationError):
@@ -266,29 +254,16 @@ def user_update_profile(*, user: User, **fields: Any) -> User:
 
 
 def _reencode_avatar(upload: Any) -> bytes:
-    """Decodes the upload (identified by content, never by name), applies EXIF orientation, and re-encodes a
-    square WebP: no metadata of the original (EXIF, GPS, XMP, IPTC) survives, and its bytes are never stored."""
+    """The avatar goes through the same cleaning as article images (newsroom.images: content-identified,
+    refused with a precise code, no metadata survives), then becomes a square WebP."""
     limits = settings.NEWSROOM
-    if upload.size > limits["AVATAR_MAX_BYTES"]:
-        raise ImageTooLarge(
-            _("The image is larger than %(size)s.") % {"size": filesizeformat(limits["AVATAR_MAX_BYTES"])}
-        )
-    try:
-        with Image.open(upload) as probe:
-            if probe.format not in {"JPEG", "MPO", "PNG", "WEBP"}:  # MPO: a camera JPEG with extra frames
-                raise InvalidImage()
-            width, height = probe.size
-            if width * height > limits["AVATAR_MAX_PIXELS"]:
-                raise ImageTooLarge(
-                    _("The image has too many pixels (%(w)d×%(h)d).") % {"w": width, "h": height}
-                )
-            probe.load()
-            image = ImageOps.exif_transpose(probe)
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError, SyntaxError, ValueError) as exc:
-        raise InvalidImage() from exc
-    image = ImageOps.fit(image.convert("RGB"), (limits["AVATAR_SIZE"],) * 2)
+    clean = clean_image(
+        read_upload(upload, max_bytes=limits["AVATAR_MAX_BYTES"]), max_pixels=limits["AVATAR_MAX_PIXELS"]
+    )
+    with Image.open(io.BytesIO(clean.data)) as decoded:
+        square = ImageOps.fit(decoded.convert("RGB"), (limits["AVATAR_SIZE"],) * 2)
     out = io.BytesIO()
-    image.save(out, format="WEBP", quality=85)
+    square.save(out, format="WEBP", quality=85)
     return out.getvalue()
 
 

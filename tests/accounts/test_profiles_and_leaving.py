@@ -214,18 +214,36 @@ def test_avatar_png_and_webp_are_accepted_and_reencoded(api, contributor, fmt, c
 
 
 @pytest.mark.parametrize(
-    ("data", "name", "content_type"),
+    ("data", "name", "content_type", "code"),
     [
-        (b"Just some notes, definitely not a picture.\n" * 20, "avatar.jpg", "image/jpeg"),
-        (encode(two_colour_image(), "GIF"), "avatar.gif", "image/gif"),
-        (encode(two_colour_image(), "GIF"), "disguised.png", "image/png"),
+        (
+            b"Just some notes, definitely not a picture.\n" * 20,
+            "avatar.jpg",
+            "image/jpeg",
+            "unsupported_file",
+        ),
+        (encode(two_colour_image(), "GIF"), "avatar.gif", "image/gif", "unsupported_image_format"),
+        (encode(two_colour_image(), "GIF"), "disguised.png", "image/png", "unsupported_image_format"),
+        (
+            b'<svg xmlns="http://www.w3.org/2000/svg"><script>x</script></svg>',
+            "a.png",
+            "image/png",
+            "svg_not_allowed",
+        ),
+        (
+            encode(two_colour_image(), "JPEG") + b"<html><script>alert(1)</script>",
+            "a.jpg",
+            "image/jpeg",
+            "polyglot_file",
+        ),
     ],
-    ids=["text-named-jpg", "gif", "gif-named-png"],
+    ids=["text-named-jpg", "gif", "gif-named-png", "svg", "polyglot"],
 )
-def test_avatar_refuses_what_is_not_jpeg_png_or_webp(api, contributor, data, name, content_type):
+def test_avatar_refuses_what_is_not_jpeg_png_or_webp(api, contributor, data, name, content_type, code):
+    """Avatars go through the same cleaning as article images, with the same codes."""
     response = put_avatar(api(contributor), data, name=name, content_type=content_type)
     assert response.status_code == 400
-    assert error_code(response) == "invalid_image"
+    assert error_code(response) == code
     contributor.refresh_from_db()
     assert not contributor.avatar and stored_files(contributor) == []
 
@@ -237,7 +255,7 @@ def test_avatar_over_the_byte_limit_is_413(api, contributor, settings):
     assert len(noisy) > 1000 > len(tiny)
     client = api(contributor)
     response = put_avatar(client, noisy, name="big.png", content_type="image/png")
-    assert response.status_code == 413 and error_code(response) == "image_too_large"
+    assert response.status_code == 413 and error_code(response) == "file_too_large"
     contributor.refresh_from_db()
     assert not contributor.avatar and stored_files(contributor) == []
     assert put_avatar(client, tiny, name="small.png", content_type="image/png").status_code == 200
