@@ -225,6 +225,9 @@ class EditorApplicationAdmin(admin.ModelAdmin):
         _decide_applications(track.decline, _("Decline")),
     ]
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return track.with_reviews(super().get_queryset(request))
+
     @admin.display(description=_("scored reviews"))
     def scored(self, obj: EditorApplication) -> int:
         return track.stats_for(obj).scored

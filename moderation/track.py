@@ -14,7 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -116,7 +116,8 @@ def _mean(values: list[float]) -> float | None:
 
 
 def stats_for(application: EditorApplication) -> TrackStats:
-    rows = list(application.reviews.values_list("score", "decision_agrees", "reason_agrees"))
+    """From `application.reviews.all()`: one query, or none when the caller prefetched the reviews."""
+    rows = [(r.score, r.decision_agrees, r.reason_agrees) for r in application.reviews.all()]
     scored = [r for r in rows if r[0] is not None]
     return TrackStats(
         reviews=len(rows),
@@ -128,8 +129,17 @@ def stats_for(application: EditorApplication) -> TrackStats:
     )
 
 
-def disagreements(application: EditorApplication, limit: int = 5) -> QuerySet[ShadowReview]:
-    return application.reviews.filter(score__lt=1.0).order_by("-scored_at", "-id")[:limit]
+def disagreements(application: EditorApplication, limit: int = 5) -> list[ShadowReview]:
+    """The latest scored verdicts that differed from the editor's (prefetch-friendly, like stats_for)."""
+    scored = [r for r in application.reviews.all() if r.score is not None and r.score < 1.0]
+    scored.sort(key=lambda r: (r.scored_at, r.pk), reverse=True)
+    return scored[:limit]
+
+
+def with_reviews(applications: QuerySet[EditorApplication]) -> QuerySet[EditorApplication]:
+    return applications.select_related("user").prefetch_related(
+        Prefetch("reviews", queryset=ShadowReview.objects.select_related("revision"))
+    )
 
 
 # --- applicant -----------------------------------------------------------------------------------------------------

@@ -110,7 +110,7 @@ class ApplicationsApi(APIView):
     def get(self, request: Request) -> Response:
         from rest_framework.pagination import LimitOffsetPagination
 
-        rows = EditorApplication.objects.select_related("user").order_by("-created_at", "-id")
+        rows = track.with_reviews(EditorApplication.objects.order_by("-created_at", "-id"))
         state = request.query_params.get("state")
         if state in EditorApplication.State.values:
             rows = rows.filter(state=state)

@@ -371,3 +371,15 @@ def test_chief_sees_an_application_with_its_verdicts_in_the_admin(client):
     page = client.get(f"/admin/moderation/editorapplication/{application.pk}/change/")
     assert page.status_code == 200
     assert "Хочу помогать" in page.content.decode() and "спам или реклама" in page.content.decode()
+
+
+def test_the_applications_list_costs_the_same_queries_for_many(api, django_assert_max_num_queries):
+    chief = UserFactory(role="chief_editor")
+    client = api(chief)
+    EditorApplication.objects.create(user=UserFactory(trust_level=2))
+    with django_assert_max_num_queries(30) as one:
+        client.get("/api/v1/editor-track/applications/")
+    for _ in range(10):
+        EditorApplication.objects.create(user=UserFactory(trust_level=2))
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        assert len(client.get("/api/v1/editor-track/applications/").json()["results"]) == 11
