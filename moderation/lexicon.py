@@ -30,7 +30,7 @@ from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
 from moderation.models import LexiconEntry
-from moderation.text import _CYRILLIC_LOOKALIKES, _TO_CYRILLIC, fold, stem
+from moderation.text import cyrillic_reading, fold, stem
 
 log = logging.getLogger(__name__)
 
@@ -196,8 +196,8 @@ def token(folded: str, original: str = "") -> Token:
     keys = {folded, cached_stem(folded)}
     # a word written entirely in Latin letters that look Cyrillic ("cyka") is also read as Cyrillic; only whole
     # words are compared that way, never prefixes ("ebay" must not become a prefix match)
-    if len(folded) >= 3 and folded.isascii() and folded.isalpha() and set(folded) <= _CYRILLIC_LOOKALIKES:
-        cyrillic = folded.translate(_TO_CYRILLIC)
+    cyrillic = cyrillic_reading(folded)
+    if cyrillic is not None:
         keys |= {cyrillic, cached_stem(cyrillic)}
     return Token(folded, original or folded, frozenset(keys))
 

@@ -84,3 +84,11 @@ def stem(word: str) -> str:
 
 def stems(text: str) -> list[str]:
     return [stem(word) for word in words(text)]
+
+
+def cyrillic_reading(word: str) -> str | None:
+    """How an all-Latin word reads if its letters stand for Cyrillic look-alikes ("cyka" → "сука"); None when some
+    letter has no look-alike. Callers compare whole words only (never prefixes)."""
+    if len(word) >= 3 and word.isascii() and word.isalpha() and set(word) <= _CYRILLIC_LOOKALIKES:
+        return word.translate(_TO_CYRILLIC)
+    return None
