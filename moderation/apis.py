@@ -3,8 +3,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers, status
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -14,11 +16,23 @@ from moderation import selectors, services
 from moderation.serializers import (
     ApproveInput,
     CheckResultOutput,
+    ClaimInput,
+    ConflictInput,
+    ConflictOutput,
+    CorrectionOutput,
     EditorCheckResultOutput,
+    EditorProfileInput,
+    EditorProfileOutput,
     MessageInput,
     ModerationArticleOutput,
+    NoteOutput,
+    OptionalMessageInput,
     QueueItemOutput,
+    ReasonInput,
+    ReasonOutput,
     RejectInput,
+    StageInput,
+    TextInput,
 )
 from moderation.timeline import timeline
 from newsroom.api.conditional import IF_MATCH, expected_version, stale_version, with_etag
@@ -26,9 +40,10 @@ from newsroom.api.errors import PreconditionFailed
 from newsroom.api.inputs import validated
 from newsroom.api.permissions import HasModelPermission, IsContributor, IsEditor
 from submissions import workflow
-from submissions.models import Article
+from submissions.models import Article, ConflictDeclaration, RejectionReason
 from submissions.selectors import article_get_for_actor, article_get_for_history
 from submissions.serializers import ArticleInput
+from submissions.states import Action
 
 
 class ArticleChecksApi(APIView):
@@ -55,29 +70,74 @@ class ArticleTimelineApi(APIView):
         return Response(timeline(article))
 
 
+def _flag(request: Request, name: str) -> bool | None:
+    value = request.query_params.get(name)
+    if value in (None, ""):
+        return None
+    if value.lower() in ("1", "true", "yes"):
+        return True
+    if value.lower() in ("0", "false", "no"):
+        return False
+    raise ValidationError({name: [_("Use true or false.")]}, code="invalid")
+
+
+def _scope(request: Request) -> str:
+    return "all" if request.query_params.get("scope") == "all" else "mine"
+
+
+_QUEUE_PARAMETERS = [
+    OpenApiParameter(
+        "scope",
+        description="mine (default): the editor's working languages and sections; all: everything",
+        required=False,
+        type=str,
+        enum=["mine", "all"],
+    ),
+    OpenApiParameter(
+        "state",
+        description="default: everything waiting (in_review and update); or a status, or update",
+        required=False,
+        type=str,
+    ),
+    OpenApiParameter("language", description="declared language, e.g. ru", required=False, type=str),
+    OpenApiParameter(
+        "detected_language",
+        description="language detected by the language check (routes mislabelled articles)",
+        required=False,
+        type=str,
+    ),
+    OpenApiParameter("category", description="category slug", required=False, type=str),
+    OpenApiParameter("region", required=False, type=str),
+    OpenApiParameter("claimed", description="true / false: under a live claim", required=False, type=bool),
+    OpenApiParameter("overdue", description="true / false: past its due time", required=False, type=bool),
+    OpenApiParameter("appeal", description="true / false: appeals only / none", required=False, type=bool),
+]
+
+
 class QueueApi(APIView):
+    """The moderation queue in priority order (see docs/moderation.md): what waits, its checks, the author's
+    trust and record, and the time left before it is due."""
+
     permission_classes = [IsEditor]
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("language", description="declared language, e.g. ru", required=False, type=str),
-            OpenApiParameter(
-                "detected_language",
-                description="language detected by the language check (routes mislabelled articles)",
-                required=False,
-                type=str,
-            ),
-        ],
-        responses={200: QueueItemOutput(many=True)},
-        tags=["moderation"],
+        parameters=_QUEUE_PARAMETERS, responses={200: QueueItemOutput(many=True)}, tags=["moderation"]
     )
     def get(self, request: Request) -> Response:
-        paginator = LimitOffsetPagination()
-        queue = selectors.review_queue(
-            language=request.query_params.get("language") or None,
-            detected_language=request.query_params.get("detected_language") or None,
+        params = request.query_params
+        filters = selectors.QueueFilters(
+            scope=_scope(request),
+            state=params.get("state") or None,
+            language=params.get("language") or None,
+            detected_language=params.get("detected_language") or None,
+            category=params.get("category") or None,
+            region=params.get("region") or None,
+            claimed=_flag(request, "claimed"),
+            overdue=_flag(request, "overdue"),
+            appeal=_flag(request, "appeal"),
         )
-        page = paginator.paginate_queryset(queue, request, view=self)
+        paginator = LimitOffsetPagination()
+        page = paginator.paginate_queryset(selectors.review_queue(request.user, filters), request, view=self)
         return paginator.get_paginated_response(QueueItemOutput(page, many=True).data)
 
 
@@ -86,11 +146,12 @@ class ClaimNextApi(APIView):
 
     @extend_schema(
         request=None,
+        parameters=[_QUEUE_PARAMETERS[0]],
         responses={200: ModerationArticleOutput, 204: OpenApiResponse(description="Nothing is waiting.")},
         tags=["moderation"],
     )
     def post(self, request: Request) -> Response:
-        article = services.claim_next(actor=request.user)
+        article = services.claim_next(request.user, scope=_scope(request))
         if article is None:
             return Response(status=status.HTTP_204_NO_CONTENT)
         return _article(article.pk)
@@ -108,7 +169,10 @@ class EditorChecksApi(APIView):
     @extend_schema(responses={200: EditorCheckResultOutput(many=True)}, tags=["moderation"])
     def get(self, request: Request, article_id: int) -> Response:
         article = selectors.article_get_for_editor(article_id=article_id)
-        rows = selectors.check_results_for(revision_id=article.current_revision_id).select_related("revision")
+        revision = selectors.review_revision(article)
+        rows = selectors.check_results_for(revision_id=revision.pk if revision else None).select_related(
+            "revision"
+        )
         return Response(EditorCheckResultOutput(rows, many=True).data)
 
 
@@ -140,11 +204,14 @@ class ModerationArticleApi(APIView):
 
 
 class ClaimApi(APIView):
+    """Claims an article for the lease time, or renews one's own lease while working. Chief editors may take
+    over another editor's live claim with {"take_over": true} (recorded in the audit trail)."""
+
     permission_classes = [IsEditor]
 
-    @extend_schema(request=None, responses={200: ModerationArticleOutput}, tags=["moderation"])
+    @extend_schema(request=ClaimInput, responses={200: ModerationArticleOutput}, tags=["moderation"])
     def post(self, request: Request, article_id: int) -> Response:
-        services.claim(actor=request.user, article_id=article_id)
+        services.claim(actor=request.user, article_id=article_id, **validated(ClaimInput, request))
         return _article(article_id)
 
 
@@ -197,8 +264,124 @@ class CanRetract(HasModelPermission):
     perm = workflow.RETRACT
 
 
-@_decision_schema(MessageInput)
+class CanUnschedule(HasModelPermission):
+    perm = workflow.UNSCHEDULE
+
+
+class CanCorrect(HasModelPermission):
+    perm = workflow.CORRECT
+
+
+@_decision_schema(ReasonInput)
 class RetractApi(_DecisionApi):
+    """The article keeps its URL and shows a retraction notice with the reason."""
+
     permission_classes = [CanRetract]
-    input_class = MessageInput
+    input_class = ReasonInput
     move = staticmethod(workflow.article_retract)
+
+
+@_decision_schema(OptionalMessageInput)
+class UnscheduleApi(_DecisionApi):
+    """Chief editors: an approved article not yet published goes back to the queue."""
+
+    permission_classes = [CanUnschedule]
+    input_class = OptionalMessageInput
+    move = staticmethod(workflow.article_unschedule)
+
+
+class StageCompleteApi(APIView):
+    """Completes a review stage of the article's category (e.g. fact_check) for the review in progress."""
+
+    permission_classes = [IsEditor]
+
+    @extend_schema(request=StageInput, responses={200: ModerationArticleOutput}, tags=["moderation"])
+    def post(self, request: Request, article_id: int, stage: str) -> Response:
+        workflow.article_complete_stage(
+            actor=request.user, article_id=article_id, stage_code=stage, **validated(StageInput, request)
+        )
+        return _article(article_id)
+
+
+class CorrectionsApi(APIView):
+    """Appends a dated public correction to a published article (it also reaches the corrections feed)."""
+
+    permission_classes = [CanCorrect]
+
+    @extend_schema(request=TextInput, responses={201: CorrectionOutput}, tags=["moderation"])
+    def post(self, request: Request, article_id: int) -> Response:
+        correction = workflow.article_correct(
+            actor=request.user, article_id=article_id, **validated(TextInput, request)
+        )
+        return Response(CorrectionOutput(correction).data, status=status.HTTP_201_CREATED)
+
+
+class NotesApi(APIView):
+    """Internal editorial notes: in the audit trail, never shown to the author."""
+
+    permission_classes = [IsEditor]
+
+    @extend_schema(responses={200: NoteOutput(many=True)}, tags=["moderation"])
+    def get(self, request: Request, article_id: int) -> Response:
+        article = selectors.article_get_for_editor(article_id=article_id)
+        workflow.require_uninvolved(request.user, article)
+        notes = article.events.filter(action=Action.NOTE).select_related("actor").order_by("created_at", "id")
+        return Response(NoteOutput(notes, many=True).data)
+
+    @extend_schema(request=TextInput, responses={201: NoteOutput}, tags=["moderation"])
+    def post(self, request: Request, article_id: int) -> Response:
+        event = workflow.article_note(
+            actor=request.user, article_id=article_id, **validated(TextInput, request)
+        )
+        return Response(NoteOutput(event).data, status=status.HTTP_201_CREATED)
+
+
+class ReasonsApi(APIView):
+    """The rejection reasons (a managed taxonomy) with their message templates in Russian and English;
+    `template` is in the request's language. Placeholders: {title}, {legal_ground}."""
+
+    permission_classes = [IsEditor]
+
+    @extend_schema(responses={200: ReasonOutput(many=True)}, tags=["moderation"])
+    def get(self, request: Request) -> Response:
+        return Response(ReasonOutput(RejectionReason.objects.filter(is_active=True), many=True).data)
+
+
+class EditorMeApi(APIView):
+    """The editor's working languages and sections: the queue and claim-next show these by default."""
+
+    permission_classes = [IsEditor]
+
+    @extend_schema(responses={200: EditorProfileOutput}, tags=["moderation"])
+    def get(self, request: Request) -> Response:
+        return Response(services.editor_profile_data(request.user))
+
+    @extend_schema(request=EditorProfileInput, responses={200: EditorProfileOutput}, tags=["moderation"])
+    def put(self, request: Request) -> Response:
+        services.editor_profile_set(request.user, **validated(EditorProfileInput, request))
+        return Response(services.editor_profile_data(request.user))
+
+
+class ConflictsApi(APIView):
+    """Declared conflicts of interest (with an author, a category or a tag): such articles are never handed to
+    the editor, and their claims and decisions on them are refused."""
+
+    permission_classes = [IsEditor]
+
+    @extend_schema(responses={200: ConflictOutput(many=True)}, tags=["moderation"])
+    def get(self, request: Request) -> Response:
+        rows = ConflictDeclaration.objects.filter(editor_id=request.user.pk).select_related("category", "tag")
+        return Response(ConflictOutput(rows, many=True).data)
+
+    @extend_schema(request=ConflictInput, responses={201: ConflictOutput}, tags=["moderation"])
+    def post(self, request: Request) -> Response:
+        conflict = services.conflict_declare(request.user, **validated(ConflictInput, request))
+        return Response(ConflictOutput(conflict).data, status=status.HTTP_201_CREATED)
+
+
+class ConflictWithdrawApi(APIView):
+    permission_classes = [IsEditor]
+
+    @extend_schema(request=None, responses={200: ConflictOutput}, tags=["moderation"])
+    def post(self, request: Request, conflict_id: int) -> Response:
+        return Response(ConflictOutput(services.conflict_withdraw(request.user, conflict_id)).data)

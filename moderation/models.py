@@ -3,7 +3,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from submissions.models import Revision
+from submissions.models import Article, Revision
 from submissions.states import RejectReason
 
 
@@ -197,3 +197,31 @@ class ImageFingerprint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.media_id}: {self.phash:016x}"
+
+
+class EditorProfile(models.Model):
+    """What an editor handles: working languages and sections (categories). By default the queue and
+    claim-next show an editor only these; empty means everything."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="editor_profile"
+    )
+    languages = models.JSONField(_("working languages"), default=list, blank=True)  # ["ru", "en"]
+    categories = models.ManyToManyField("submissions.Category", blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("editor profile")
+        verbose_name_plural = _("editor profiles")
+
+    def __str__(self) -> str:
+        return f"editor profile of {self.user_id}"
+
+
+class QueueItem(Article):
+    """The moderation queue in the admin: the articles that wait for an editor (queue_key set), in priority
+    order. A proxy: no table of its own; decisions still go through submissions.workflow."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("moderation queue item")
+        verbose_name_plural = _("moderation queue")

@@ -37,3 +37,13 @@ def score_shadow_reviews(
 
     if revision_id is not None:
         score_revision(revision_id=revision_id, action=action, reason_code=reason_code)
+
+
+@receiver(article_decided, dispatch_uid="moderation.notify_decision")
+def notify_author_of_decision(sender: Any, *, event_id: int | None = None, **kwargs: Any) -> None:
+    """The author hears of every decision (in-app and by e-mail), from a task: the signal is sent after commit."""
+    from moderation.tasks import notify_decision
+
+    if event_id is None:
+        return  # a sender that recorded no event: nothing to describe
+    notify_decision.delay(event_id)

@@ -1,40 +1,122 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
 
-from moderation.models import CheckResult
+from moderation.models import CheckResult, EditorProfile
+from submissions import workflow
 from submissions.errors import NotFound
-from submissions.models import Article
+from submissions.models import Article, ConflictDeclaration, StageSignoff
 from submissions.states import Status
 
+QUEUE_STATES = ("in_review", "update")  # "update": a published article with an author's pending update
 
-def _with_checks(qs: QuerySet[Article]) -> QuerySet[Article]:
-    return qs.select_related("author", "category", "claimed_by", "current_revision").prefetch_related(
-        Prefetch("current_revision__check_results", queryset=CheckResult.objects.order_by("check_name"))
+
+def with_review_details(qs: QuerySet[Article]) -> QuerySet[Article]:
+    return qs.select_related(
+        "author", "category", "claimed_by", "current_revision", "pending_revision", "first_approved_by"
+    ).prefetch_related(
+        Prefetch("current_revision__check_results", queryset=CheckResult.objects.order_by("check_name")),
+        Prefetch("pending_revision__check_results", queryset=CheckResult.objects.order_by("check_name")),
+        Prefetch("stage_signoffs", queryset=StageSignoff.objects.select_related("stage")),
+        "category__review_stages",
     )
 
 
-def review_queue(
-    *, status: str = Status.IN_REVIEW, language: str | None = None, detected_language: str | None = None
-) -> QuerySet[Article]:
-    qs = Article.objects.filter(status=status)
-    if language:
-        qs = qs.filter(language=language)
-    if detected_language:
+def not_involved(actor: Any, qs: QuerySet[Article]) -> QuerySet[Article]:
+    """Leaves out what the actor may not review: their own articles, declared conflicts (author, category,
+    tag), an appeal of their own rejection, and — for junior editors — articles awaiting a second approval."""
+    declared = ConflictDeclaration.objects.filter(editor_id=actor.pk, withdrawn_at=None)
+    qs = qs.exclude(author_id=actor.pk).exclude(is_appeal=True, rejected_by_id=actor.pk)
+    qs = qs.exclude(Exists(declared.filter(author_id=OuterRef("author_id"))))
+    qs = qs.exclude(Exists(declared.filter(category_id=OuterRef("category_id"))))
+    tagged = Article.tags.through.objects.filter(
+        article_id=OuterRef("pk"), tag_id__in=declared.values("tag_id")
+    )
+    qs = qs.exclude(Exists(tagged))
+    if not actor.has_perm(workflow.APPROVE_FINAL):
+        qs = qs.filter(first_approved_by__isnull=True)
+    return qs
+
+
+def working_scope(actor: Any, qs: QuerySet[Article]) -> QuerySet[Article]:
+    """An editor's working languages and sections (EditorProfile); none set means everything."""
+    profile = EditorProfile.objects.filter(user_id=actor.pk).first()
+    if profile is None:
+        return qs
+    if profile.languages:
+        qs = qs.filter(language__in=profile.languages)
+    category_ids = list(profile.categories.values_list("pk", flat=True))
+    if category_ids:
+        qs = qs.filter(category_id__in=category_ids)
+    return qs
+
+
+def queue_for(actor: Any, *, scope: str = "mine") -> QuerySet[Article]:
+    """The waiting articles the actor may be handed, unordered and without joins (claim-next locks from it)."""
+    qs = not_involved(actor, Article.objects.filter(queue_key__isnull=False))
+    return working_scope(actor, qs) if scope == "mine" else qs
+
+
+@dataclass
+class QueueFilters:
+    scope: str = "mine"
+    state: str | None = None  # in_review / update / submitted / scheduled / changes_requested / ...
+    language: str | None = None
+    detected_language: str | None = None
+    category: str | None = None
+    region: str | None = None
+    claimed: bool | None = None
+    overdue: bool | None = None
+    appeal: bool | None = None
+
+
+def review_queue(actor: Any, filters: QueueFilters, *, now: datetime | None = None) -> QuerySet[Article]:
+    """The queue as editors list it, in priority order (submissions/queueing.py), filtered."""
+    now = now or timezone.now()
+    if filters.state in (None, ""):
+        qs = Article.objects.filter(queue_key__isnull=False)
+    elif filters.state == "update":
+        qs = Article.objects.filter(status=Status.PUBLISHED, pending_revision__isnull=False)
+    else:
+        qs = Article.objects.filter(status=filters.state).exclude(status=Status.DRAFT)
+    qs = not_involved(actor, qs)
+    if filters.scope == "mine":
+        qs = working_scope(actor, qs)
+    if filters.language:
+        qs = qs.filter(language=filters.language)
+    if filters.detected_language:
         detected = CheckResult.objects.filter(
             revision_id=OuterRef("current_revision_id"),
             check_name="language",
-            evidence__detected=detected_language,
+            evidence__detected=filters.detected_language,
         )
         qs = qs.filter(Exists(detected))
-    return _with_checks(qs).order_by(F("risk_score").desc(nulls_last=True), "submitted_at", "id")
+    if filters.category:
+        qs = qs.filter(category__slug=filters.category)
+    if filters.region:
+        qs = qs.filter(region__iexact=filters.region)
+    live_claim = Q(claimed_by__isnull=False, claim_expires_at__gt=now)
+    if filters.claimed is True:
+        qs = qs.filter(live_claim)
+    elif filters.claimed is False:
+        qs = qs.exclude(live_claim)
+    if filters.overdue is True:
+        qs = qs.filter(due_at__lt=now)
+    elif filters.overdue is False:
+        qs = qs.filter(Q(due_at__gte=now) | Q(due_at__isnull=True))
+    if filters.appeal is not None:
+        qs = qs.filter(is_appeal=filters.appeal)
+    return with_review_details(qs).order_by("queue_key", "submitted_at", "id")
 
 
 def article_get_for_editor(*, article_id: int) -> Article:
     """Editors see every article that has been submitted at least once; drafts stay private to their author."""
-    article = _with_checks(Article.objects.exclude(status=Status.DRAFT)).filter(pk=article_id).first()
+    article = with_review_details(Article.objects.exclude(status=Status.DRAFT)).filter(pk=article_id).first()
     if article is None:
         raise NotFound()
     return article
@@ -46,6 +128,19 @@ def check_results_for(*, revision_id: int | None) -> QuerySet[CheckResult]:
     return CheckResult.objects.filter(revision_id=revision_id).order_by("check_name")
 
 
+def review_revision(article: Any) -> Any:
+    """The revision under review: the pending update of a published article, else the current revision."""
+    return article.pending_revision if article.pending_revision_id else article.current_revision
+
+
 def results_summary(article: Any) -> list[CheckResult]:
-    revision = article.current_revision
+    revision = review_revision(article)
     return list(revision.check_results.all()) if revision else []
+
+
+def pending_stages(article: Article) -> list[str]:
+    """Stage codes still to complete in the review in progress (from prefetched rows: no queries)."""
+    if article.status != Status.IN_REVIEW or article.category is None:
+        return []
+    done = {s.stage_id for s in article.stage_signoffs.all() if s.round_started == article.submitted_at}
+    return [s.code for s in article.category.review_stages.all() if s.is_active and s.pk not in done]

@@ -2,16 +2,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from moderation import track
 from moderation.models import CheckResult, EditorApplication, ShadowReview, Verdict
-from moderation.selectors import results_summary
-from submissions.models import Article
-from submissions.states import RejectReason
+from moderation.selectors import pending_stages, results_summary, review_revision
+from submissions.models import Article, RejectionReason
+from submissions.revisions import revision_diff
+from submissions.states import Language, RejectReason
 
 
 class CheckResultOutput(serializers.ModelSerializer):
@@ -57,32 +58,65 @@ class QueueItemOutput(serializers.ModelSerializer):
     category: serializers.SlugRelatedField = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     author = AuthorRecordOutput()
     claimed_by = PersonOutput(allow_null=True)
-    revision = serializers.IntegerField(source="current_revision.number", default=None)
+    first_approved_by = PersonOutput(allow_null=True)
+    revision = serializers.SerializerMethodField()
+    kind = serializers.SerializerMethodField()
+    time_left_seconds = serializers.SerializerMethodField()
+    overdue = serializers.SerializerMethodField()
+    pending_stages = serializers.SerializerMethodField()
     checks = serializers.SerializerMethodField()
 
     class Meta:
         model = Article
         fields = [
             "id",
+            "kind",
             "title",
             "lead",
             "language",
             "category",
+            "region",
             "status",
             "author",
             "risk_score",
             "revision",
             "submitted_at",
+            "due_at",
+            "time_left_seconds",
+            "overdue",
+            "queue_key",
+            "is_appeal",
+            "first_approved_by",
+            "pending_stages",
             "claimed_by",
             "claim_expires_at",
             "checks",
         ]
+
+    def get_revision(self, obj: Article) -> int | None:
+        revision = review_revision(obj)
+        return revision.number if revision else None
+
+    def get_kind(self, obj: Article) -> str:
+        """review: a submission (or appeal) in review; update: an author's edit of a published article."""
+        return "update" if obj.pending_revision_id and obj.status == "published" else "review"
+
+    def get_time_left_seconds(self, obj: Article) -> int | None:
+        return int((obj.due_at - timezone.now()).total_seconds()) if obj.due_at else None
+
+    def get_overdue(self, obj: Article) -> bool:
+        return bool(obj.due_at and obj.due_at < timezone.now())
+
+    def get_pending_stages(self, obj: Article) -> list[str]:
+        return pending_stages(obj)
 
     def get_checks(self, obj: Article) -> list[dict[str, Any]]:
         return [{"check": r.check_name, "outcome": r.outcome, "score": r.score} for r in results_summary(obj)]
 
 
 class ModerationArticleOutput(QueueItemOutput):
+    pending_update = serializers.SerializerMethodField()
+
     class Meta(QueueItemOutput.Meta):
         fields = [
             *QueueItemOutput.Meta.fields,
@@ -93,7 +127,24 @@ class ModerationArticleOutput(QueueItemOutput):
             "publish_at",
             "published_at",
             "reject_reason",
+            "appealed_at",
+            "retracted_at",
+            "retraction_reason",
+            "pending_update",
         ]
+
+    def get_pending_update(self, obj: Article) -> dict[str, Any] | None:
+        """The author's proposed change of the published text, as a word diff against what is live."""
+        pending = obj.pending_revision if obj.pending_revision_id else None
+        if pending is None or obj.current_revision is None:
+            return None
+        return {
+            "revision": pending.number,
+            "title": pending.title,
+            "lead": pending.lead,
+            "body": pending.body,
+            "diff": revision_diff(obj.current_revision, pending),
+        }
 
 
 class ApproveInput(serializers.Serializer):
@@ -102,12 +153,106 @@ class ApproveInput(serializers.Serializer):
 
 
 class RejectInput(serializers.Serializer):
-    reason_code = serializers.ChoiceField(choices=RejectReason.choices)
-    message = serializers.CharField(max_length=5000, help_text=_("Shown to the author."))
+    reason_code = serializers.CharField(
+        max_length=20, help_text=_("A code from GET /api/v1/moderation/reasons/.")
+    )
+    message = serializers.CharField(
+        max_length=5000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("Shown to the author; empty: the reason's template in the author's language."),
+    )
+    legal_ground = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
 
 class MessageInput(serializers.Serializer):
     message = serializers.CharField(max_length=5000)
+
+
+class OptionalMessageInput(serializers.Serializer):
+    message = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+
+
+class ReasonInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=5000, help_text=_("Shown with the retraction notice."))
+
+
+class TextInput(serializers.Serializer):
+    text = serializers.CharField(max_length=5000)
+
+
+class ClaimInput(serializers.Serializer):
+    take_over = serializers.BooleanField(required=False, default=False)
+
+
+class StageInput(serializers.Serializer):
+    note = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+
+
+class NoteOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    text = serializers.CharField(source="message")
+    editor = PersonOutput(source="actor", allow_null=True)
+    created_at = serializers.DateTimeField()
+
+
+class CorrectionOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    text = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class ReasonOutput(serializers.ModelSerializer):
+    name = serializers.SerializerMethodField()
+    message_template = serializers.SerializerMethodField()
+
+    class Meta:
+        model = RejectionReason
+        fields = ["code", "name", "message_template", "template_ru", "template_en", "needs_legal_ground"]
+
+    def get_name(self, obj: RejectionReason) -> str:
+        return obj.label_for(translation.get_language())
+
+    def get_message_template(self, obj: RejectionReason) -> str:
+        return obj.template_for(translation.get_language())
+
+
+class EditorProfileInput(serializers.Serializer):
+    languages = serializers.ListField(
+        child=serializers.ChoiceField(choices=Language.choices), max_length=10, required=False
+    )
+    categories = serializers.ListField(child=serializers.SlugField(), max_length=50, required=False)
+
+
+class EditorProfileOutput(serializers.Serializer):
+    languages = serializers.ListField(child=serializers.CharField())
+    categories = serializers.ListField(child=serializers.CharField())
+
+
+class ConflictInput(serializers.Serializer):
+    author = serializers.IntegerField(required=False, min_value=1)
+    category = serializers.SlugField(required=False)
+    tag = serializers.CharField(required=False, max_length=40)
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        named = [k for k in ("author", "category", "tag") if attrs.get(k) not in (None, "")]
+        if len(named) != 1:
+            raise serializers.ValidationError(
+                _("Name exactly one of: author, category, tag."), code="one_of_author_category_tag"
+            )
+        return attrs
+
+
+class ConflictOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    author = serializers.IntegerField(source="author_id", allow_null=True)
+    category = serializers.CharField(source="category.slug", allow_null=True, default=None)
+    tag = serializers.CharField(source="tag.name", allow_null=True, default=None)
+    reason = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    withdrawn_at = serializers.DateTimeField(allow_null=True)
 
 
 # --- editor track -------------------------------------------------------------------------------------------------

@@ -6,13 +6,16 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 
+from moderation import selectors
+from moderation.models import EditorProfile
 from submissions import workflow
-from submissions.errors import ClaimedByOther, ConflictOfInterest, InvalidTransition, NotAllowed, NotFound
-from submissions.models import Article
+from submissions.errors import ClaimedByOther, InvalidTransition, NotAllowed, NotFound, UnknownCategory
+from submissions.models import Article, Category, ConflictDeclaration, Tag
 from submissions.states import Action, Status
 
 
@@ -25,19 +28,14 @@ def _unclaimed(now: Any) -> Q:
 
 
 @transaction.atomic
-def claim_next(*, actor: Any) -> Article | None:
-    """Takes the top unclaimed in_review article. SKIP LOCKED: two editors never get the same one, and neither
-    waits for the other. Returns None when nothing is waiting."""
+def claim_next(actor: Any, *, scope: str = "mine") -> Article | None:
+    """Takes the top unclaimed article of the queue (in queue-key order) that the actor may handle. SKIP LOCKED:
+    two editors never get the same one, and neither waits for the other. Returns None when nothing is waiting."""
     if not actor.has_perm(workflow.MODERATE):
         raise NotAllowed()
     now = timezone.now()
-    article = (
-        Article.objects.select_for_update(skip_locked=True)
-        .filter(_unclaimed(now), status=Status.IN_REVIEW)
-        .exclude(author_id=actor.pk)
-        .order_by(F("risk_score").desc(nulls_last=True), "submitted_at", "id")
-        .first()
-    )
+    candidates = selectors.queue_for(actor, scope=scope).filter(_unclaimed(now))
+    article = candidates.select_for_update(skip_locked=True, of=("self",)).order_by("queue_key", "id").first()
     if article is None:
         return None
     _take(article, actor)
@@ -45,15 +43,19 @@ def claim_next(*, actor: Any) -> Article | None:
 
 
 @transaction.atomic
-def claim(*, actor: Any, article_id: int) -> Article:
-    """Claims one article, or renews the actor's own lease."""
+def claim(*, actor: Any, article_id: int, take_over: bool = False) -> Article:
+    """Claims one article, or renews the actor's own lease. A chief editor may take over another's live claim
+    (`take_over`), which is recorded."""
     article = _lock_for_editor(actor, article_id)
-    if article.status != Status.IN_REVIEW:
+    if article.queue_key is None:
         raise InvalidTransition(status=article.status, action=str(Action.CLAIM))
-    if article.author_id == actor.pk:
-        raise ConflictOfInterest()
-    if article.claim_is_live() and article.claimed_by_id != actor.pk:
-        raise ClaimedByOther(claimed_by=article.claimed_by_id)
+    workflow.require_uninvolved(actor, article)
+    previous = article.claimed_by_id if article.claim_is_live() else None
+    if previous is not None and previous != actor.pk:
+        if not (take_over and actor.has_perm(workflow.TAKE_OVER)):
+            raise ClaimedByOther(claimed_by=previous)
+        _take(article, actor, action=Action.TAKE_OVER, extra={"from": previous})
+        return article
     _take(article, actor)
     return article
 
@@ -68,7 +70,9 @@ def _lock_for_editor(actor: Any, article_id: int) -> Article:
     return article
 
 
-def _take(article: Article, actor: Any) -> None:
+def _take(
+    article: Article, actor: Any, *, action: str = Action.CLAIM, extra: dict[str, Any] | None = None
+) -> None:
     renewing = article.claimed_by_id == actor.pk and article.claim_is_live()
     article.claimed_by = actor
     article.claim_expires_at = _lease_end()
@@ -76,8 +80,8 @@ def _take(article: Article, actor: Any) -> None:
     workflow.record_event(
         article=article,
         actor=actor,
-        action=Action.CLAIM,
-        data={"until": article.claim_expires_at.isoformat(), "renewal": renewing},
+        action=action,
+        data={"until": article.claim_expires_at.isoformat(), "renewal": renewing, **(extra or {})},
     )
 
 
@@ -95,8 +99,8 @@ def release(*, actor: Any, article_id: int) -> Article:
 
 
 @transaction.atomic
-def claims_release_expired() -> int:
-    now = timezone.now()
+def claims_release_expired(now: Any = None) -> int:
+    now = now or timezone.now()
     expired = list(
         Article.objects.select_for_update(skip_locked=True).filter(
             claimed_by__isnull=False, claim_expires_at__lte=now
@@ -111,3 +115,78 @@ def claims_release_expired() -> int:
             article=article, actor=None, action=Action.RELEASE, data={"expired": True, "editor": previous}
         )
     return len(expired)
+
+
+# --- an editor's working scope and declared conflicts ---------------------------------------------------------------
+
+
+def editor_profile_data(user: Any) -> dict[str, Any]:
+    profile = EditorProfile.objects.filter(user=user).first()
+    if profile is None:
+        return {"languages": [], "categories": []}
+    return {
+        "languages": list(profile.languages),
+        "categories": sorted(profile.categories.values_list("slug", flat=True)),
+    }
+
+
+@transaction.atomic
+def editor_profile_set(
+    user: Any, *, languages: list[str] | None = None, categories: list[str] | None = None
+) -> EditorProfile:
+    profile, _created = EditorProfile.objects.get_or_create(user=user)
+    if languages is not None:
+        profile.languages = sorted(set(languages))
+        profile.save(update_fields=["languages"])
+    if categories is not None:
+        found = list(Category.objects.filter(slug__in=categories))
+        unknown = sorted(set(categories) - {c.slug for c in found})
+        if unknown:
+            raise UnknownCategory(
+                fields={
+                    "categories": [
+                        {"code": "unknown_category", "message": str(UnknownCategory.default_message)}
+                    ]
+                },
+                unknown=unknown,
+            )
+        profile.categories.set(found)
+    return profile
+
+
+@transaction.atomic
+def conflict_declare(
+    user: Any,
+    *,
+    author: int | None = None,
+    category: str | None = None,
+    tag: str | None = None,
+    reason: str = "",
+) -> ConflictDeclaration:
+    from submissions.content import normalize_tag
+
+    fields: dict[str, Any] = {}
+    if author is not None:
+        if not get_user_model().objects.filter(pk=author).exists():
+            raise NotFound()
+        fields["author_id"] = author
+    elif category:
+        found = Category.objects.filter(slug=category).first()
+        if found is None:
+            raise NotFound()
+        fields["category"] = found
+    else:
+        fields["tag"] = Tag.objects.get_or_create(name=normalize_tag(tag or ""))[0]
+    existing = ConflictDeclaration.objects.filter(editor=user, withdrawn_at=None, **fields).first()
+    return existing or ConflictDeclaration.objects.create(editor=user, reason=reason, **fields)
+
+
+@transaction.atomic
+def conflict_withdraw(user: Any, conflict_id: int) -> ConflictDeclaration:
+    conflict = ConflictDeclaration.objects.select_for_update().filter(pk=conflict_id, editor=user).first()
+    if conflict is None:
+        raise NotFound()
+    if conflict.withdrawn_at is None:
+        conflict.withdrawn_at = timezone.now()
+        conflict.save(update_fields=["withdrawn_at"])
+    return conflict

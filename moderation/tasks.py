@@ -88,3 +88,19 @@ def sync_duplicates(article_id: int) -> None:
     from moderation.duplicates import sync_article
 
     sync_article(article_id)
+
+
+@reliable_task
+def notify_decision(event_id: int) -> None:
+    """Tells the author of an editorial decision (in-app and by e-mail). Idempotent: once per event."""
+    from moderation.notify import notify_decision as notify
+
+    notify(event_id)
+
+
+@reliable_task
+def send_overdue_digests() -> int:
+    """Beat: every editor with overdue articles in their queue gets one digest per period."""
+    from moderation.notify import overdue_digest
+
+    return overdue_digest(timezone.now())

@@ -10,10 +10,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from moderation.models import CheckResult
-from submissions.models import Article
-from submissions.states import Action, RejectReason, RevisionKind
-
-_INTERNAL = {Action.CLAIM, Action.RELEASE}
+from submissions.models import Article, RejectionReason
+from submissions.states import INTERNAL_ACTIONS, Action, RevisionKind
 
 
 def _who(actor_id: int | None, article: Article) -> str:
@@ -25,7 +23,8 @@ def _who(actor_id: int | None, article: Article) -> str:
 def timeline(article: Article) -> dict[str, Any]:
     lang = "en" if (translation.get_language() or "ru").startswith("en") else "ru"
     entries: list[dict[str, Any]] = []
-    for event in article.events.exclude(action__in=_INTERNAL).order_by("created_at", "id"):
+    reasons = {r.code: r.label_for(lang) for r in RejectionReason.objects.all()}
+    for event in article.events.exclude(action__in=INTERNAL_ACTIONS).order_by("created_at", "id"):
         entry: dict[str, Any] = {
             "type": "event",
             "at": event.created_at,
@@ -37,9 +36,9 @@ def timeline(article: Article) -> dict[str, Any]:
         }
         if event.message:
             entry["message"] = event.message
-        if event.action == Action.REJECT and event.data.get("reason_code"):
+        if event.action in (Action.REJECT, Action.UPDATE_REJECT) and event.data.get("reason_code"):
             code = event.data["reason_code"]
-            entry["reason"] = {"code": code, "label": RejectReason(code).label}
+            entry["reason"] = {"code": code, "label": reasons.get(code, code)}
         if event.data.get("revision"):
             entry["revision"] = event.data["revision"]
         entries.append(entry)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from moderation import apis, track_apis
+from moderation import apis, audit_apis, track_apis
 
 urlpatterns = [
     path("articles/<int:article_id>/checks/", apis.ArticleChecksApi.as_view(), name="article-checks"),
@@ -32,6 +32,33 @@ urlpatterns = [
     ),
     path(
         "moderation/articles/<int:article_id>/retract/", apis.RetractApi.as_view(), name="moderation-retract"
+    ),
+    path(
+        "moderation/articles/<int:article_id>/unschedule/",
+        apis.UnscheduleApi.as_view(),
+        name="moderation-unschedule",
+    ),
+    path(
+        "moderation/articles/<int:article_id>/corrections/",
+        apis.CorrectionsApi.as_view(),
+        name="moderation-corrections",
+    ),
+    path("moderation/articles/<int:article_id>/notes/", apis.NotesApi.as_view(), name="moderation-notes"),
+    path(
+        "moderation/articles/<int:article_id>/stages/<slug:stage>/complete/",
+        apis.StageCompleteApi.as_view(),
+        name="moderation-stage-complete",
+    ),
+    path("moderation/audit/", audit_apis.AuditApi.as_view(), name="moderation-audit"),
+    path("moderation/audit/export/", audit_apis.AuditExportApi.as_view(), name="moderation-audit-export"),
+    path("moderation/stats/", audit_apis.StatsApi.as_view(), name="moderation-stats"),
+    path("moderation/reasons/", apis.ReasonsApi.as_view(), name="moderation-reasons"),
+    path("moderation/me/", apis.EditorMeApi.as_view(), name="moderation-me"),
+    path("moderation/conflicts/", apis.ConflictsApi.as_view(), name="moderation-conflicts"),
+    path(
+        "moderation/conflicts/<int:conflict_id>/withdraw/",
+        apis.ConflictWithdrawApi.as_view(),
+        name="moderation-conflict-withdraw",
     ),
     path("editor-track/apply/", track_apis.ApplyApi.as_view(), name="editor-track-apply"),
     path("editor-track/me/", track_apis.TrackMeApi.as_view(), name="editor-track-me"),

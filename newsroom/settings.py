@@ -144,12 +144,18 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 BEAT_INTERVAL = env.float("NEWSROOM_BEAT_INTERVAL", default=60.0)  # seconds between periodic sweeps
+OVERDUE_DIGEST_HOURS = env.int("OVERDUE_DIGEST_HOURS", default=4)
 CELERY_BEAT_SCHEDULE = {
     "publish-due-articles": {"task": "moderation.tasks.publish_due", "schedule": BEAT_INTERVAL},
     "release-expired-claims": {"task": "moderation.tasks.release_expired_claims", "schedule": BEAT_INTERVAL},
     "resume-stalled-checks": {
         "task": "moderation.tasks.resume_stalled_checks",
         "schedule": 5 * BEAT_INTERVAL,
+    },
+    # editors: a digest of the overdue articles they could take (sent once per period, see moderation/notify.py)
+    "overdue-digest": {
+        "task": "moderation.tasks.send_overdue_digests",
+        "schedule": OVERDUE_DIGEST_HOURS * 3600.0,
     },
     "purge-idempotency-keys": {"task": "newsroom.api.tasks.purge_idempotency_keys", "schedule": 3600.0},
     # trust levels also depend on time (account age, sanctions ageing out): recompute everyone nightly
@@ -295,6 +301,8 @@ SPECTACULAR_SETTINGS = {
         "SourceKindEnum": "submissions.states.SourceKind",
         "RevisionKindEnum": "submissions.states.RevisionKind",
         "RoleEnum": "newsroom.accounts.roles.ROLE_CHOICES",
+        "LanguageEnum": "submissions.states.Language",
+        "UserLanguageEnum": "newsroom.accounts.models.USER_LANGUAGES",
     },
 }
 
@@ -315,6 +323,9 @@ NEWSROOM = {
     "EDITOR_TRACK_MIN_TRUST": 2,
     "EDITOR_TRACK_MIN_SCORED": env.int("EDITOR_TRACK_MIN_SCORED", default=10),
     "CLAIM_MINUTES": env.int("CLAIM_MINUTES", default=20),
+    # the queue's priority (submissions/queueing.py): hours a waiting article's place moves forward
+    "QUEUE": {"RISK_ADVANCE_HOURS": 6.0, "APPEAL_ADVANCE_HOURS": 12.0, "DEFAULT_SLA_HOURS": 24},
+    "OVERDUE_DIGEST_HOURS": OVERDUE_DIGEST_HOURS,
     # a submission whose checks have not all finished after this long is dispatched again by beat
     "STALLED_CHECKS_AFTER": timedelta(seconds=env.int("STALLED_CHECKS_SECONDS", default=300)),
     # links check: live reachability (off by default; never private or loopback addresses unless allowed)

@@ -26,6 +26,7 @@ from submissions.selectors import (
     revision_get,
 )
 from submissions.serializers import (
+    AppealInput,
     ArticleInput,
     ArticleOutput,
     CategoryOutput,
@@ -90,7 +91,8 @@ class ArticleDetailApi(APIView):
         responses={200: ArticleOutput},
         tags=["articles"],
         description="Needs If-Match with the ETag from GET: 428 without it, 412 (with the current article) "
-        "when someone saved in between.",
+        "when someone saved in between. On a published article only title, lead and body can change, and the "
+        "change becomes a pending update that editors review while the published text stays live.",
     )
     def patch(self, request: Request, article_id: int) -> Response:
         current = article_get_for_actor(actor=request.user, article_id=article_id)
@@ -98,9 +100,20 @@ class ArticleDetailApi(APIView):
         data = validated(ArticleInput, request, partial=True, context={"article": current})
         autosave = request.query_params.get("autosave", "").lower() in {"1", "true", "yes"}
         try:
-            article = services.article_update(
-                actor=request.user, article_id=article_id, expected_version=version, autosave=autosave, **data
-            )
+            if (
+                current.status == Status.PUBLISHED
+            ):  # a pending update, reviewed while the published text stays
+                article = workflow.article_propose_update(
+                    actor=request.user, article_id=article_id, expected_version=version, **data
+                )
+            else:
+                article = services.article_update(
+                    actor=request.user,
+                    article_id=article_id,
+                    expected_version=version,
+                    autosave=autosave,
+                    **data,
+                )
         except PreconditionFailed as exc:
             fresh = article_get_for_actor(actor=request.user, article_id=article_id)
             return with_etag(stale_version(ArticleOutput(fresh).data, exc), fresh)
@@ -124,6 +137,20 @@ class ArticleWithdrawApi(APIView):
     @extend_schema(request=None, responses={200: ArticleOutput}, tags=["articles"])
     def post(self, request: Request, article_id: int) -> Response:
         article = workflow.article_withdraw(actor=request.user, article_id=article_id)
+        return Response(ArticleOutput(article).data)
+
+
+class ArticleAppealApi(APIView):
+    """Once per article: a rejected article goes back to the queue, ahead of others, for another editor."""
+
+    permission_classes = [IsContributor]
+
+    @extend_schema(request=AppealInput, responses={200: ArticleOutput}, tags=["articles"])
+    def post(self, request: Request, article_id: int) -> Response:
+        article_get_for_actor(actor=request.user, article_id=article_id)  # another's article: 404 before 400
+        article = workflow.article_appeal(
+            actor=request.user, article_id=article_id, **validated(AppealInput, request)
+        )
         return Response(ArticleOutput(article).data)
 
 

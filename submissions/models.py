@@ -17,6 +17,8 @@ class Category(models.Model):
     name_en = models.CharField(_("name (English)"), max_length=100)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
+    # the moderation queue's due time for this category: e.g. 4 h for incidents, 24 h for the rest
+    sla_hours = models.PositiveSmallIntegerField(_("review due within (hours)"), default=24)
 
     class Meta:
         ordering = ["position", "slug"]
@@ -58,6 +60,7 @@ class Article(models.Model):
     )
     tags = models.ManyToManyField(Tag, blank=True, related_name="articles")
     place_name = models.CharField(_("place"), max_length=120, blank=True)
+    region = models.CharField(_("region"), max_length=60, blank=True)  # a routing key, e.g. "moscow"
     # only when the author chooses to give them
     latitude = models.DecimalField(_("latitude"), max_digits=8, decimal_places=5, null=True, blank=True)
     longitude = models.DecimalField(_("longitude"), max_digits=8, decimal_places=5, null=True, blank=True)
@@ -82,6 +85,27 @@ class Article(models.Model):
     )
     claim_expires_at = models.DateTimeField(_("claim expires at"), null=True, blank=True)
 
+    # the moderation queue (see submissions/queueing.py): set while the article waits for an editor, else null
+    due_at = models.DateTimeField(_("review due"), null=True, blank=True)
+    queue_key = models.DateTimeField(_("queue position"), null=True, blank=True)
+    # a junior editor's approval, waiting for a second one in the same review
+    first_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    rejected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    appealed_at = models.DateTimeField(_("appealed"), null=True, blank=True)  # one appeal per article
+    is_appeal = models.BooleanField(
+        _("appeal under review"), default=False
+    )  # the review now open is an appeal
+    # the author's edit of a published article, under review while the published text stays live
+    pending_revision = models.ForeignKey(
+        "Revision", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    retraction_reason = models.TextField(_("retraction notice"), blank=True)
+    erased_at = models.DateTimeField(_("erased"), null=True, blank=True)  # the author deleted their account
+
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
@@ -95,14 +119,21 @@ class Article(models.Model):
         permissions = [
             ("moderate_article", "Can review, approve, reject and publish articles"),
             ("retract_article", "Can retract published articles"),
+            ("approve_final", "Can give the final approval (without a second editor)"),
+            ("take_over_claim", "Can take over another editor's claim"),
+            ("unschedule_article", "Can unschedule an approved article"),
+            ("correct_article", "Can publish corrections"),
+            ("export_audit", "Can export the audit trail"),
         ]
         indexes = [
             # the public feed: WHERE status='published' ORDER BY published_at DESC, id DESC
             models.Index(
                 fields=["-published_at", "-id"], name="article_feed_idx", condition=Q(status="published")
             ),
-            # the moderation queue
-            models.Index(fields=["status", "-risk_score", "submitted_at"], name="article_queue_idx"),
+            # the moderation queue: WHERE queue_key IS NOT NULL ORDER BY queue_key, id (claim-next, SKIP LOCKED)
+            models.Index(
+                fields=["queue_key", "id"], name="article_queue_idx", condition=Q(queue_key__isnull=False)
+            ),
             models.Index(fields=["status", "publish_at"], name="article_due_idx"),
             models.Index(fields=["author", "-created_at"], name="article_author_idx"),
         ]
@@ -144,9 +175,11 @@ class Revision(models.Model):
 
 
 class ArticleEvent(models.Model):
-    """Audit trail: one row per transition (and per claim), written in the transition's own transaction."""
+    """Audit trail: one row per transition, claim, release, note, edit and stage, written in the move's own
+    transaction. Append-only: the database refuses UPDATE and DELETE of these rows (migration 0007), so an
+    article with events cannot be deleted either (PROTECT here says so before the database does)."""
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="events")
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="events")
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )  # null: the system (checks, beat)
@@ -159,10 +192,140 @@ class ArticleEvent(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["article", "created_at"], name="event_article_idx")]
+        indexes = [
+            models.Index(fields=["article", "created_at"], name="event_article_idx"),
+            models.Index(fields=["-created_at", "-id"], name="event_recent_idx"),
+            models.Index(fields=["actor", "action", "-created_at"], name="event_actor_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.article_id}: {self.action}"
+
+
+class Correction(models.Model):
+    """A dated public correction appended to a published article."""
+
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="corrections")
+    text = models.TextField(_("correction"), max_length=5000)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("published"), default=timezone.now)
+
+    class Meta:
+        ordering = ["article", "created_at", "id"]
+        verbose_name = _("correction")
+        verbose_name_plural = _("corrections")
+        indexes = [models.Index(fields=["-created_at", "-id"], name="correction_recent_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.article_id}: {self.created_at:%Y-%m-%d}"
+
+
+class RejectionReason(models.Model):
+    """The managed taxonomy of rejection reasons, with the message templates editors start from (ru/en).
+    Seeded with RejectReason's codes; chief editors add, reword and deactivate reasons in the admin."""
+
+    code = models.SlugField(_("code"), max_length=20, unique=True)
+    label_ru = models.CharField(_("name (Russian)"), max_length=100)
+    label_en = models.CharField(_("name (English)"), max_length=100)
+    template_ru = models.TextField(_("message template (Russian)"), blank=True)
+    template_en = models.TextField(_("message template (English)"), blank=True)
+    # e.g. illegal content: the rejection must name the law it rests on
+    needs_legal_ground = models.BooleanField(_("requires a legal ground"), default=False)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["position", "code"]
+        verbose_name = _("rejection reason")
+        verbose_name_plural = _("rejection reasons")
+
+    def __str__(self) -> str:
+        return self.code
+
+    def label_for(self, language: str | None) -> str:
+        return self.label_en if (language or "").startswith("en") else self.label_ru
+
+    def template_for(self, language: str | None) -> str:
+        return self.template_en if (language or "").startswith("en") else self.template_ru
+
+
+class ReviewStage(models.Model):
+    """A review stage that must be completed before the final approval of articles in its categories (e.g. a
+    fact-check for politics). Configuration, edited in the admin: a stage with no categories applies nowhere."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name_ru = models.CharField(_("name (Russian)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100)
+    categories = models.ManyToManyField(Category, blank=True, related_name="review_stages")
+    # the one who completes the stage may not also give the final approval
+    separate_person = models.BooleanField(_("completed by someone other than the approver"), default=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["position", "code"]
+        verbose_name = _("review stage")
+        verbose_name_plural = _("review stages")
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class StageSignoff(models.Model):
+    """A stage completed for one review of an article (the review that began at `round_started`)."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="stage_signoffs")
+    stage = models.ForeignKey(ReviewStage, on_delete=models.PROTECT, related_name="+")
+    round_started = models.DateTimeField()
+    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    note = models.TextField(blank=True, max_length=5000)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "stage", "round_started"], name="one_signoff_per_round"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article_id}: {self.stage_id}"
+
+
+class ConflictDeclaration(models.Model):
+    """An editor's declared conflict of interest with an author, a category or a tag: the queue never hands
+    them such an article and the workflow refuses their claims and decisions on it. Withdrawn, never deleted."""
+
+    editor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="conflicts")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("declared conflict of interest")
+        verbose_name_plural = _("declared conflicts of interest")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(author__isnull=False, category__isnull=True, tag__isnull=True)
+                    | Q(author__isnull=True, category__isnull=False, tag__isnull=True)
+                    | Q(author__isnull=True, category__isnull=True, tag__isnull=False)
+                ),
+                name="conflict_names_one_thing",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["editor"], name="conflict_editor_idx", condition=Q(withdrawn_at=None))
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.editor_id}: {self.author_id or self.category_id or self.tag_id}"
 
 
 class Source(models.Model):

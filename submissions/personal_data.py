@@ -63,5 +63,11 @@ def export(user: Any) -> dict[str, Any]:
 
 
 def erase(user: Any) -> None:
-    """Drafts and every article that never went public are deleted with their revisions and checks."""
-    Article.objects.filter(author=user).exclude(status__in=PUBLIC_STATES).delete()
+    """Drafts and every article that never went public lose their content, revisions, media and checks; the
+    emptied rows stay for the append-only audit trail (who decided what, when), which names no content."""
+    from submissions.workflow import article_erase
+
+    for article_id in (
+        Article.objects.filter(author=user).exclude(status__in=PUBLIC_STATES).values_list("pk", flat=True)
+    ):
+        article_erase(article_id=article_id)

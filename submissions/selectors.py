@@ -27,7 +27,7 @@ def articles_of_author(*, actor: Any, statuses: list[str] | None = None) -> Quer
     if statuses:
         qs = qs.filter(status__in=statuses)
     return (
-        qs.select_related("category", "current_revision")
+        qs.select_related("category", "current_revision", "pending_revision")
         .prefetch_related("tags", "sources")
         .order_by("-created_at", "-id")
     )
@@ -61,7 +61,13 @@ def published_articles() -> QuerySet[Article]:
 
 
 def published_article_by_slug(*, slug: str) -> Article:
-    article = published_articles().filter(slug=slug).first()
+    """A published article, or a retracted one: its URL keeps working and shows the retraction notice."""
+    article = (
+        Article.objects.filter(status__in=(Status.PUBLISHED, Status.RETRACTED), slug=slug)
+        .select_related("author", "category")
+        .prefetch_related("corrections")
+        .first()
+    )
     if article is None:
         raise NotFound()
     return article

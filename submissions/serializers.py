@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from submissions.content import normalize_tags
@@ -47,6 +48,12 @@ class ArticleInput(serializers.Serializer):
         child=serializers.CharField(max_length=60), required=False, max_length=30, help_text=_("Free tags.")
     )
     place_name = serializers.CharField(max_length=120, allow_blank=True, required=False)
+    region = serializers.SlugField(
+        max_length=60,
+        allow_blank=True,
+        required=False,
+        help_text=_("Routing key of the region, e.g. moscow."),
+    )
     latitude = serializers.DecimalField(
         max_digits=8, decimal_places=5, min_value=-90, max_value=90, required=False, allow_null=True
     )
@@ -82,6 +89,10 @@ class ArticleInput(serializers.Serializer):
         return attrs
 
 
+class AppealInput(serializers.Serializer):
+    message = serializers.CharField(max_length=5000, help_text=_("Why the rejection should be reconsidered."))
+
+
 class SourceOutput(serializers.ModelSerializer):
     class Meta:
         model = Source
@@ -98,6 +109,8 @@ class ArticleOutput(serializers.ModelSerializer):
     )
     sources = SourceOutput(many=True, read_only=True)
     cover: serializers.PrimaryKeyRelatedField = serializers.PrimaryKeyRelatedField(read_only=True)
+    pending_update = serializers.SerializerMethodField()
+    can_appeal = serializers.SerializerMethodField()
 
     class Meta:
         model = Article
@@ -112,6 +125,7 @@ class ArticleOutput(serializers.ModelSerializer):
             "category",
             "tags",
             "place_name",
+            "region",
             "latitude",
             "longitude",
             "has_third_party_material",
@@ -121,6 +135,9 @@ class ArticleOutput(serializers.ModelSerializer):
             "slug",
             "status",
             "revision",
+            "reject_reason",
+            "can_appeal",
+            "pending_update",
             "created_at",
             "updated_at",
             "submitted_at",
@@ -128,6 +145,22 @@ class ArticleOutput(serializers.ModelSerializer):
             "published_at",
         ]
         read_only_fields = fields
+
+    def get_can_appeal(self, obj: Article) -> bool:
+        return obj.status == "rejected" and obj.appealed_at is None
+
+    @extend_schema_field(serializers.DictField(allow_null=True))
+    def get_pending_update(self, obj: Article) -> dict[str, Any] | None:
+        """An edit of the published article waiting for review (the published text stays live meanwhile)."""
+        pending = obj.pending_revision if obj.pending_revision_id else None
+        if pending is None:
+            return None
+        return {
+            "revision": pending.number,
+            "title": pending.title,
+            "lead": pending.lead,
+            "body": pending.body,
+        }
 
 
 class RevisionSummaryOutput(serializers.ModelSerializer):

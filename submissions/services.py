@@ -20,6 +20,7 @@ SCALAR_FIELDS = (
     "language",
     "category",
     "place_name",
+    "region",
     "latitude",
     "longitude",
     "has_third_party_material",

@@ -33,6 +33,16 @@ class Action(models.TextChoices):
     PUBLISH = "publish", _("published")
     RETRACT = "retract", _("retracted")
     EDIT = "edit", _("edited by an editor")
+    NOTE = "note", _("internal note")
+    TAKE_OVER = "take_over", _("claim taken over")
+    PRE_APPROVE = "pre_approve", _("approved by a junior editor, awaiting a second approval")
+    STAGE = "stage", _("review stage completed")
+    APPEAL = "appeal", _("appealed")
+    UNSCHEDULE = "unschedule", _("unscheduled")
+    CORRECT = "correct", _("correction published")
+    UPDATE_PROPOSE = "update_propose", _("update to the published article proposed")
+    UPDATE_APPROVE = "update_approve", _("update approved")
+    UPDATE_REJECT = "update_reject", _("update rejected")
 
 
 # action -> (states it may start from, state it leads to)
@@ -48,7 +58,16 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     Action.REJECT: (frozenset({Status.IN_REVIEW}), Status.REJECTED),
     Action.PUBLISH: (frozenset({Status.SCHEDULED}), Status.PUBLISHED),
     Action.RETRACT: (frozenset({Status.PUBLISHED}), Status.RETRACTED),
+    Action.APPEAL: (frozenset({Status.REJECTED}), Status.IN_REVIEW),
+    Action.UNSCHEDULE: (frozenset({Status.SCHEDULED}), Status.IN_REVIEW),
 }
+
+# Decisions an editor makes on a review; each ends the review and is reported to the author.
+DECISIONS = frozenset(
+    {Action.APPROVE, Action.REJECT, Action.REQUEST_CHANGES, Action.UPDATE_APPROVE, Action.UPDATE_REJECT}
+)
+# Audit rows the author never sees (their timeline leaves them out).
+INTERNAL_ACTIONS = frozenset({Action.CLAIM, Action.RELEASE, Action.TAKE_OVER, Action.NOTE, Action.STAGE})
 
 # The author may change the text only here.
 EDITABLE_STATES = frozenset({Status.DRAFT, Status.CHANGES_REQUESTED})
@@ -88,3 +107,4 @@ class RevisionKind(models.TextChoices):
     AUTOSAVE = "autosave", _("autosaved")
     SUBMIT = "submit", _("submitted")
     EDIT = "edit", _("edited by an editor")
+    UPDATE = "update", _("update proposed to the published article")

@@ -8,6 +8,7 @@ urlpatterns = [
     path("articles/<int:article_id>/", apis.ArticleDetailApi.as_view(), name="article-detail"),
     path("articles/<int:article_id>/submit/", apis.ArticleSubmitApi.as_view(), name="article-submit"),
     path("articles/<int:article_id>/withdraw/", apis.ArticleWithdrawApi.as_view(), name="article-withdraw"),
+    path("articles/<int:article_id>/appeal/", apis.ArticleAppealApi.as_view(), name="article-appeal"),
     path("", include("submissions.media_apis")),  # "article-media", "article-media-detail"
     path("articles/<int:article_id>/revisions/", apis.RevisionListApi.as_view(), name="article-revisions"),
     path(

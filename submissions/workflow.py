@@ -12,36 +12,67 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from slugify import slugify
 
 from newsroom.accounts import trust
 from newsroom.api.errors import ApplicationError
+from submissions import queueing
 from submissions.errors import (
+    AppealNeedsOtherEditor,
+    AppealUsed,
+    ArticleNotEditable,
+    AwaitingSecondApproval,
     ClaimedByOther,
     ConflictOfInterest,
+    DeclaredConflict,
     EmailNotVerified,
     IncompleteArticle,
     InvalidTransition,
+    LegalGroundRequired,
+    LockedAfterPublication,
     NotAllowed,
     NotFound,
     PreconditionFailed,
     RightsNotConfirmed,
     SourcesRequired,
+    StageNotRequired,
+    StageSignerCannotApprove,
+    StagesPending,
     SubmissionRateLimited,
     SubmissionsSuspended,
     TooManyLinks,
+    UnknownReason,
 )
-from submissions.models import Article, ArticleEvent, Revision
-from submissions.revisions import snapshot
-from submissions.signals import article_decided, article_published, article_submitted
-from submissions.states import EDITABLE_STATES, TRANSITIONS, Action, RejectReason, RevisionKind, Status
+from submissions.models import (
+    Article,
+    ArticleEvent,
+    ConflictDeclaration,
+    Correction,
+    RejectionReason,
+    ReviewStage,
+    Revision,
+    StageSignoff,
+)
+from submissions.revisions import extra_of, snapshot
+from submissions.signals import article_decided, article_public_change, article_published, article_submitted
+from submissions.states import EDITABLE_STATES, TRANSITIONS, Action, RevisionKind, Status
 
 __all__ = ["EDITABLE_STATES", "TRANSITIONS", "Action", "Status"]
 
 MODERATE = "submissions.moderate_article"
 RETRACT = "submissions.retract_article"
+APPROVE_FINAL = (
+    "submissions.approve_final"  # editors and chief editors; a junior's approval needs a second one
+)
+TAKE_OVER = "submissions.take_over_claim"
+UNSCHEDULE = "submissions.unschedule_article"
+CORRECT = "submissions.correct_article"
+EXPORT_AUDIT = "submissions.export_audit"
+# what an author may change in a published article (a pending update, reviewed before it goes live)
+UPDATE_FIELDS = ("title", "lead", "body")
 
 
 # --- helpers ------------------------------------------------------------------------------------------------------
@@ -64,20 +95,21 @@ def _move(
     data: dict[str, Any] | None = None,
 ) -> ArticleEvent:
     """Checks the move against TRANSITIONS, applies it with `fields`, and records it."""
-    sources, target = TRANSITIONS[action]
-    if article.status not in sources:
-        raise InvalidTransition(
-            _("Cannot %(action)s: the article is %(status)s.")
-            % {"action": action, "status": Status(article.status).label},
-            status=article.status,
-            action=str(action),
-        )
+    _require_state(article, action)
+    target = TRANSITIONS[action][1]
     previous = article.status
     article.status = target
     changed = ["status", "updated_at"]
     for name, value in (fields or {}).items():
         setattr(article, name, value)
         changed.append(name)
+    if target == Status.IN_REVIEW:  # enters the queue
+        article.is_appeal = action == Action.APPEAL
+        changed += ["is_appeal", *queueing.enqueue(article, entered=timezone.now(), appeal=article.is_appeal)]
+    else:  # leaves it: no place, no claim, no half-done approval, no pending update
+        for name, value in _OUT_OF_QUEUE.items():
+            setattr(article, name, value)
+        changed += list(_OUT_OF_QUEUE)
     article.save(update_fields=changed)
     return ArticleEvent.objects.create(
         article=article,
@@ -90,13 +122,45 @@ def _move(
     )
 
 
-def _require_editor(actor: Any, article: Article) -> None:
+def has_declared_conflict(actor: Any, article: Article) -> bool:
+    tags = article.tags.values("pk")
+    return (
+        ConflictDeclaration.objects.filter(editor_id=actor.pk, withdrawn_at=None)
+        .filter(Q(author_id=article.author_id) | Q(category_id=article.category_id) | Q(tag__in=tags))
+        .exists()
+    )
+
+
+def require_uninvolved(actor: Any, article: Article) -> None:
+    """Conflict of interest, enforced: not one's own article, nothing declared, an appeal not by its rejecter."""
     if not actor.has_perm(MODERATE):
         raise NotAllowed()
     if article.author_id == actor.pk:
         raise ConflictOfInterest()
+    if article.is_appeal and article.rejected_by_id == actor.pk:
+        raise AppealNeedsOtherEditor()
+    if has_declared_conflict(actor, article):
+        raise DeclaredConflict()
+
+
+def _require_editor(actor: Any, article: Article) -> None:
+    require_uninvolved(actor, article)
     if article.claim_is_live() and article.claimed_by_id != actor.pk:
         raise ClaimedByOther(claimed_by=article.claimed_by_id)
+
+
+def _require_state(article: Article, action: str, allowed: frozenset[str] | None = None) -> None:
+    if article.status not in (allowed if allowed is not None else TRANSITIONS[action][0]):
+        raise InvalidTransition(
+            _("Cannot %(action)s: the article is %(status)s.")
+            % {"action": action, "status": Status(article.status).label},
+            status=article.status,
+            action=str(action),
+        )
+
+
+def _has_pending_update(article: Article) -> bool:
+    return article.status == Status.PUBLISHED and article.pending_revision_id is not None
 
 
 def _field_error(name: str, error: type[ApplicationError]) -> dict[str, Any]:
@@ -109,6 +173,14 @@ def _require_author(actor: Any, article: Article) -> None:
 
 
 _NO_CLAIM = {"claimed_by": None, "claim_expires_at": None}
+_OUT_OF_QUEUE = {
+    **_NO_CLAIM,
+    "due_at": None,
+    "queue_key": None,
+    "first_approved_by": None,
+    "is_appeal": False,
+    "pending_revision": None,
+}
 
 
 def unique_slug(title: str, article_id: int) -> str:
@@ -187,14 +259,15 @@ def article_submit(*, actor: Any, article_id: int) -> Article:
         if article.has_third_party_material and not article.sources.exists():
             raise SourcesRequired(fields=_field_error("sources", SourcesRequired))
         _check_trust_limits(actor, article)
-    now = timezone.now()
-    # the state check runs first inside _move, before a revision is created: create it after the move
-    event = _move(article, Action.SUBMIT, actor=actor, fields={"submitted_at": now, "risk_score": None})
+    _require_state(article, Action.SUBMIT)  # before the revision is made
     revision = snapshot(article, kind=RevisionKind.SUBMIT, actor=actor)
-    article.current_revision = revision
-    article.save(update_fields=["current_revision"])
-    event.data = {"revision": revision.number}
-    event.save(update_fields=["data"])
+    _move(
+        article,
+        Action.SUBMIT,
+        actor=actor,
+        fields={"submitted_at": timezone.now(), "risk_score": None, "current_revision": revision},
+        data={"revision": revision.number},
+    )
     # robust: if the broker is down the submission still stands; the beat sweeper dispatches its checks later
     transaction.on_commit(
         lambda: article_submitted.send(sender=Article, article_id=article.pk, revision_id=revision.pk),
@@ -209,6 +282,37 @@ def article_withdraw(*, actor: Any, article_id: int) -> Article:
     _require_author(actor, article)
     _move(article, Action.WITHDRAW, actor=actor)
     return article
+
+
+@transaction.atomic
+def article_erase(*, article_id: int) -> None:
+    """The author deleted their account: an article that never went public loses its content (text, revisions,
+    media, sources, place) and leaves the queue; the row and its audit trail stay (the trail is append-only)."""
+    article = _locked(article_id)
+    if article.status in (Status.PUBLISHED, Status.RETRACTED) or article.erased_at is not None:
+        return
+    previous = article.status
+    article.revisions.all().delete()  # with their check results (media files go with their rows)
+    article.media.all().delete()
+    article.sources.all().delete()
+    article.tags.clear()
+    for name in ("title", "lead", "body", "body_html", "place_name", "region", "retraction_reason"):
+        setattr(article, name, "")
+    article.latitude = article.longitude = None
+    article.current_revision = article.cover = None
+    for name, value in _OUT_OF_QUEUE.items():
+        setattr(article, name, value)
+    article.status = Status.WITHDRAWN
+    article.erased_at = timezone.now()
+    article.save()
+    ArticleEvent.objects.create(
+        article=article,
+        actor=None,
+        action=Action.WITHDRAW,
+        from_status=previous,
+        to_status=Status.WITHDRAWN,
+        data={"erased": True},
+    )
 
 
 # --- automated checks (the system) ---------------------------------------------------------------------------------
@@ -233,8 +337,9 @@ def article_checks_completed(
 # --- editors ------------------------------------------------------------------------------------------------------
 
 
-def _decided(article: Article, actor: Any, action: str, reason_code: str = "") -> None:
-    """After commit, tells listeners (trust levels, editor-track scoring) that a review ended in a decision."""
+def _decided(article: Article, actor: Any, action: str, event: ArticleEvent, reason_code: str = "") -> None:
+    """After commit, tells listeners (trust levels, editor-track scoring, notifications) that a review ended in a
+    decision."""
     payload = {
         "article_id": article.pk,
         "revision_id": article.current_revision_id,
@@ -242,9 +347,17 @@ def _decided(article: Article, actor: Any, action: str, reason_code: str = "") -
         "actor_id": actor.pk,
         "action": str(action),
         "reason_code": reason_code,
+        "event_id": event.pk,
     }
     # robust: the decision stands even if a listener fails (logged); the nightly recompute repairs trust levels
     transaction.on_commit(lambda: article_decided.send(sender=Article, **payload), robust=True)
+
+
+def _public_change(article: Article, kind: str) -> None:
+    article_id = article.pk
+    transaction.on_commit(
+        lambda: article_public_change.send(sender=Article, article_id=article_id, kind=kind), robust=True
+    )
 
 
 @transaction.atomic
@@ -257,19 +370,18 @@ def article_edit(*, actor: Any, article_id: int, expected_version: int | None, *
     _require_editor(actor, article)
     if expected_version is not None and expected_version != article.version:
         raise PreconditionFailed(version=article.version)
-    if article.status != Status.IN_REVIEW:
-        raise InvalidTransition(
-            _("Cannot %(action)s: the article is %(status)s.")
-            % {"action": Action.EDIT, "status": Status(article.status).label},
-            status=article.status,
-            action=str(Action.EDIT),
-        )
+    _require_state(article, Action.EDIT, frozenset({Status.IN_REVIEW}))
     changed = apply_fields(article, fields)
     if changed:
         revision = snapshot(article, kind=RevisionKind.EDIT, actor=actor, changed=changed)
         article.current_revision = revision
         article.save(update_fields=["current_revision"])
         record_event(article=article, actor=actor, action=Action.EDIT, data={"revision": revision.number})
+        # the edited text is checked too, so that the findings shown are those of the text under review
+        transaction.on_commit(
+            lambda: article_submitted.send(sender=Article, article_id=article.pk, revision_id=revision.pk),
+            robust=True,
+        )
     return article
 
 
@@ -277,54 +389,164 @@ def article_edit(*, actor: Any, article_id: int, expected_version: int | None, *
 def article_request_changes(*, actor: Any, article_id: int, message: str) -> Article:
     article = _locked(article_id)
     _require_editor(actor, article)
-    _move(article, Action.REQUEST_CHANGES, actor=actor, fields=_NO_CLAIM, message=message)
-    _decided(article, actor, Action.REQUEST_CHANGES)
+    event = _move(article, Action.REQUEST_CHANGES, actor=actor, message=message)
+    _decided(article, actor, Action.REQUEST_CHANGES, event)
     return article
+
+
+def rejection_reason(code: str) -> RejectionReason:
+    reason = RejectionReason.objects.filter(code=code, is_active=True).first()
+    if reason is None:
+        raise UnknownReason(
+            fields={
+                "reason_code": [{"code": UnknownReason.code, "message": str(UnknownReason.default_message)}]
+            }
+        )
+    return reason
+
+
+def rejection_message(reason: RejectionReason, article: Article, *, legal_ground: str = "") -> str:
+    """The reason's template in the author's language, filled in: what the editor starts from."""
+    template = reason.template_for(article.author.language)
+    return template.replace("{title}", article.title).replace("{legal_ground}", legal_ground)
 
 
 @transaction.atomic
-def article_reject(*, actor: Any, article_id: int, reason_code: str, message: str) -> Article:
+def article_reject(
+    *, actor: Any, article_id: int, reason_code: str, message: str = "", legal_ground: str = ""
+) -> Article:
+    """Rejects a review (or a pending update of a published article) with a reason of the managed taxonomy and
+    a message to the author: the editor's, or the reason's template in the author's language."""
     article = _locked(article_id)
     _require_editor(actor, article)
-    reason = RejectReason(reason_code)  # the API validated it; a bad code here is a programming error
-    _move(
+    reason = rejection_reason(reason_code)
+    if reason.needs_legal_ground and not legal_ground.strip():
+        raise LegalGroundRequired(
+            fields={
+                "legal_ground": [
+                    {"code": LegalGroundRequired.code, "message": str(LegalGroundRequired.default_message)}
+                ]
+            }
+        )
+    message = message.strip() or rejection_message(reason, article, legal_ground=legal_ground.strip())
+    data = {
+        "reason_code": reason.code,
+        **({"legal_ground": legal_ground.strip()} if legal_ground.strip() else {}),
+    }
+    if _has_pending_update(article):
+        event = _close_update(article, actor, Action.UPDATE_REJECT, message=message, data=data)
+        _decided(article, actor, Action.UPDATE_REJECT, event, reason.code)
+        return article
+    event = _move(
         article,
         Action.REJECT,
         actor=actor,
-        fields={**_NO_CLAIM, "reject_reason": reason.value},
+        fields={"reject_reason": reason.code, "rejected_by": actor},
         message=message,
-        data={"reason_code": reason.value},
+        data=data,
     )
-    _decided(article, actor, Action.REJECT, reason.value)
+    _decided(article, actor, Action.REJECT, event, reason.code)
     return article
+
+
+def _review_round(article: Article) -> datetime:
+    """Stage sign-offs belong to one submission: the review that began when it was submitted."""
+    return article.submitted_at or article.created_at  # in review means submitted; created_at for old rows
+
+
+def _pending_stages(article: Article) -> list[ReviewStage]:
+    done = StageSignoff.objects.filter(article=article, round_started=_review_round(article)).values(
+        "stage_id"
+    )
+    return list(
+        ReviewStage.objects.filter(is_active=True, categories=article.category_id)
+        .exclude(pk__in=done)
+        .distinct()
+    )
+
+
+def _require_final_approval_allowed(actor: Any, article: Article) -> None:
+    """Multi-stage review: every stage of the category completed, and by someone else where it says so."""
+    if article.status != Status.IN_REVIEW:
+        return
+    pending = _pending_stages(article)
+    if pending:
+        raise StagesPending(stages=[stage.code for stage in pending])
+    if StageSignoff.objects.filter(
+        article=article,
+        round_started=_review_round(article),
+        signed_by_id=actor.pk,
+        stage__separate_person=True,
+    ).exists():
+        raise StageSignerCannotApprove()
 
 
 @transaction.atomic
 def article_approve(
     *, actor: Any, article_id: int, publish_at: datetime | None = None, note: str = ""
 ) -> Article:
-    """Approves for publication at `publish_at`, or now (published in the same transaction)."""
+    """Approves for publication at `publish_at`, or now (published in the same transaction). A junior editor's
+    approval is a first approval: the article stays in review, released, until an editor gives the second.
+    On a published article with a pending update, approves the update (the live text changes)."""
     article = _locked(article_id)
     _require_editor(actor, article)
+    if not _has_pending_update(article):
+        _require_state(article, Action.APPROVE)
+    if not actor.has_perm(APPROVE_FINAL):
+        if article.first_approved_by_id is not None:
+            raise AwaitingSecondApproval(first_approved_by=article.first_approved_by_id)
+        article.first_approved_by = actor
+        for name, value in _NO_CLAIM.items():
+            setattr(article, name, value)
+        article.save(update_fields=["first_approved_by", *_NO_CLAIM])
+        proposed = {"publish_at": publish_at.isoformat()} if publish_at else {}
+        record_event(article=article, actor=actor, action=Action.PRE_APPROVE, message=note, data=proposed)
+        return article
+    if _has_pending_update(article):
+        event = _approve_update(article, actor, note=note)
+        _decided(article, actor, Action.UPDATE_APPROVE, event)
+        return article
+    _require_final_approval_allowed(actor, article)
     now = timezone.now()
     when = publish_at if publish_at and publish_at > now else now
-    _move(
-        article,
-        Action.APPROVE,
-        actor=actor,
-        fields={**_NO_CLAIM, "publish_at": when},
-        message=note,
-        data={"publish_at": when.isoformat()},
-    )
-    _decided(article, actor, Action.APPROVE)
+    data: dict[str, Any] = {"publish_at": when.isoformat()}
+    if article.first_approved_by_id:
+        data["first_approved_by"] = article.first_approved_by_id
+    event = _move(article, Action.APPROVE, actor=actor, fields={"publish_at": when}, message=note, data=data)
+    _decided(article, actor, Action.APPROVE, event)
     if when <= now:
         _publish(article, actor=actor)
     return article
 
 
 @transaction.atomic
+def article_complete_stage(*, actor: Any, article_id: int, stage_code: str, note: str = "") -> StageSignoff:
+    """Signs off one review stage (e.g. the fact-check) of the review in progress. Idempotent per review."""
+    article = _locked(article_id)
+    _require_editor(actor, article)
+    _require_state(article, Action.STAGE, frozenset({Status.IN_REVIEW}))
+    stage = ReviewStage.objects.filter(
+        code=stage_code, is_active=True, categories=article.category_id
+    ).first()
+    if stage is None:
+        raise StageNotRequired()
+    signoff, created = StageSignoff.objects.get_or_create(
+        article=article,
+        stage=stage,
+        round_started=_review_round(article),
+        defaults={"signed_by": actor, "note": note},
+    )
+    if created:
+        record_event(
+            article=article, actor=actor, action=Action.STAGE, message=note, data={"stage": stage.code}
+        )
+    return signoff
+
+
+@transaction.atomic
 def article_publish(*, actor: Any, article_id: int, now: datetime | None = None) -> Article | None:
-    """Publishes a scheduled article whose time has come (beat, actor None). Idempotent: None if not due."""
+    """Publishes a scheduled article whose time has come (beat, actor None). Idempotent: None if not due — two
+    beats racing take the row lock in turn and the second finds it published."""
     now = now or timezone.now()
     article = _locked(article_id)
     if article.status != Status.SCHEDULED or (article.publish_at and article.publish_at > now):
@@ -349,23 +571,159 @@ def _publish(article: Article, *, actor: Any) -> None:
 
 
 @transaction.atomic
-def article_retract(*, actor: Any, article_id: int, message: str) -> Article:
+def article_unschedule(*, actor: Any, article_id: int, message: str = "") -> Article:
+    """Chief editors: an approved, not yet published article goes back to the queue."""
+    if not actor.has_perm(UNSCHEDULE):
+        raise NotAllowed()
     article = _locked(article_id)
+    _move(article, Action.UNSCHEDULE, actor=actor, fields={"publish_at": None}, message=message)
+    return article
+
+
+@transaction.atomic
+def article_retract(*, actor: Any, article_id: int, reason: str) -> Article:
+    """The article keeps its URL and shows the retraction notice instead of being removed."""
     if not actor.has_perm(RETRACT):
         raise NotAllowed()
-    _move(article, Action.RETRACT, actor=actor, fields={"retracted_at": timezone.now()}, message=message)
+    article = _locked(article_id)
+    _move(
+        article,
+        Action.RETRACT,
+        actor=actor,
+        fields={"retracted_at": timezone.now(), "retraction_reason": reason},
+        message=reason,
+    )
+    _public_change(article, "retraction")
     return article
+
+
+@transaction.atomic
+def article_correct(*, actor: Any, article_id: int, text: str) -> Correction:
+    """Appends a dated public correction to a published article."""
+    if not actor.has_perm(CORRECT):
+        raise NotAllowed()
+    article = _locked(article_id)
+    _require_state(article, Action.CORRECT, frozenset({Status.PUBLISHED}))
+    correction = Correction.objects.create(article=article, text=text, created_by=actor)
+    record_event(
+        article=article, actor=actor, action=Action.CORRECT, message=text, data={"correction": correction.pk}
+    )
+    _public_change(article, "correction")
+    return correction
+
+
+# --- appeals and updates of published articles (the author) -------------------------------------------------------
+
+
+@transaction.atomic
+def article_appeal(*, actor: Any, article_id: int, message: str) -> Article:
+    """Once per article: a rejection goes back to the queue, ahead of others, for an editor other than the one
+    who rejected it."""
+    article = _locked(article_id)
+    _require_author(actor, article)
+    _require_state(article, Action.APPEAL)
+    if article.appealed_at is not None:
+        raise AppealUsed()
+    _move(article, Action.APPEAL, actor=actor, fields={"appealed_at": timezone.now()}, message=message)
+    return article
+
+
+@transaction.atomic
+def article_propose_update(
+    *, actor: Any, article_id: int, expected_version: int | None = None, **fields: Any
+) -> Article:
+    """The author's edit of a published article: a pending revision reviewed like a submission while the
+    published text stays live (a second edit before the decision replaces the proposal)."""
+    article = _locked(article_id)
+    _require_author(actor, article)
+    if expected_version is not None and expected_version != article.version:
+        raise PreconditionFailed(version=article.version)
+    if article.status != Status.PUBLISHED:
+        raise ArticleNotEditable(status=article.status)
+    locked = sorted(set(fields) - set(UPDATE_FIELDS))
+    if locked:
+        error = {"code": LockedAfterPublication.code, "message": str(LockedAfterPublication.default_message)}
+        raise LockedAfterPublication(fields={name: [error] for name in locked})
+    base: Any = article.pending_revision if article.pending_revision_id else article
+    proposal = {name: fields.get(name, getattr(base, name)) for name in UPDATE_FIELDS}
+    changed = [name for name in UPDATE_FIELDS if proposal[name] != getattr(article, name)]
+    if not changed:
+        return article
+    last = article.revisions.order_by("-number").values_list("number", flat=True).first() or 0
+    revision = Revision.objects.create(
+        article=article,
+        number=last + 1,
+        kind=RevisionKind.UPDATE,
+        language=article.language,
+        category_id=article.category_id,
+        extra=extra_of(article),
+        changed=changed,
+        created_by=actor,
+        **proposal,
+    )
+    queued = article.queue_key is not None  # a replaced proposal keeps its place
+    article.pending_revision = revision
+    article.version += 1
+    update = ["pending_revision", "version", "updated_at"]
+    if not queued:
+        update += queueing.enqueue(article, entered=timezone.now())
+    article.save(update_fields=update)
+    record_event(
+        article=article, actor=actor, action=Action.UPDATE_PROPOSE, data={"revision": revision.number}
+    )
+    transaction.on_commit(
+        lambda: article_submitted.send(sender=Article, article_id=article.pk, revision_id=revision.pk),
+        robust=True,
+    )
+    return article
+
+
+def _approve_update(article: Article, actor: Any, *, note: str) -> ArticleEvent:
+    from submissions.services import apply_fields
+
+    revision = article.pending_revision
+    assert revision is not None
+    apply_fields(article, {name: getattr(revision, name) for name in UPDATE_FIELDS})
+    article.current_revision = revision
+    article.save(update_fields=["current_revision"])
+    event = _close_update(
+        article, actor, Action.UPDATE_APPROVE, message=note, data={"revision": revision.number}
+    )
+    _public_change(article, "update")
+    return event
+
+
+def _close_update(
+    article: Article, actor: Any, action: str, *, message: str, data: dict[str, Any]
+) -> ArticleEvent:
+    for name, value in _OUT_OF_QUEUE.items():
+        setattr(article, name, value)
+    article.save(update_fields=list(_OUT_OF_QUEUE))
+    return record_event(article=article, actor=actor, action=action, message=message, data=data)
 
 
 # --- events that change no state (claims, editorial edits), in the same audit trail -------------------------------
 
 
-def record_event(*, article: Article, actor: Any, action: str, data: dict[str, Any] | None = None) -> None:
-    ArticleEvent.objects.create(
+def record_event(
+    *, article: Article, actor: Any, action: str, message: str = "", data: dict[str, Any] | None = None
+) -> ArticleEvent:
+    return ArticleEvent.objects.create(
         article=article,
         actor=actor if getattr(actor, "pk", None) else None,
         action=action,
         from_status=article.status,
         to_status=article.status,
+        message=message,
         data=data or {},
     )
+
+
+@transaction.atomic
+def article_note(*, actor: Any, article_id: int, text: str) -> ArticleEvent:
+    """An internal editorial note: in the audit trail, never shown to the author."""
+    article = _locked(article_id)
+    if article.status == Status.DRAFT:
+        raise NotFound()
+    require_uninvolved(actor, article)
+    return record_event(article=article, actor=actor, action=Action.NOTE, message=text)

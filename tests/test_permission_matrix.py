@@ -16,8 +16,10 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from moderation.models import EditorApplication
+from newsroom.accounts.models import Notification
 from newsroom.accounts.roles import CHIEF_EDITOR, EDITOR, JUNIOR_EDITOR
 from submissions import workflow
+from submissions.models import ConflictDeclaration
 from tests.factories import ArticleFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -95,9 +97,27 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("moderation-claim", "post"): _editors(200),
     ("moderation-release", "post"): _editors(200),
     ("moderation-approve", "post"): _editors(200),
-    ("moderation-reject", "post"): _editors(400),  # reason code and message required
+    ("moderation-reject", "post"): _editors(400),  # a reason code is required
     ("moderation-request-changes", "post"): _editors(400),
-    ("moderation-retract", "post"): _chief(400),
+    ("moderation-retract", "post"): _chief(400),  # the reason is required
+    ("moderation-unschedule", "post"): _chief(409),  # the article is in review, not scheduled
+    ("moderation-corrections", "post"): {**_editors(400), "junior_editor": 403},  # seniors; text required
+    ("moderation-notes", "get"): _editors(200),
+    ("moderation-notes", "post"): _editors(400),
+    ("moderation-stage-complete", "post"): _editors(404),  # the stage does not apply to this category
+    ("moderation-reasons", "get"): _editors(200),
+    ("moderation-me", "get"): _editors(200),
+    ("moderation-me", "put"): _editors(200),
+    ("moderation-conflicts", "get"): _editors(200),
+    ("moderation-conflicts", "post"): _editors(400),  # one of author, category, tag
+    ("moderation-conflict-withdraw", "post"): _editors(404),  # not theirs
+    ("moderation-audit", "get"): _editors(200),
+    ("moderation-audit-export", "get"): _chief(200),
+    ("moderation-stats", "get"): _editors(200),
+    ("article-appeal", "post"): _signed_in(404),
+    ("notifications", "get"): _signed_in(200),
+    ("notification-read", "post"): _signed_in(404),  # another user's
+    ("notifications-read-all", "post"): _signed_in(200),
     ("editor-track-apply", "post"): {**_editors(409), "contributor": 403},  # editors: already_editor; trust 1
     ("editor-track-me", "get"): _signed_in(200),
     ("editor-track-shadow-next", "post"): _signed_in(403),  # not_an_applicant
@@ -129,6 +149,15 @@ ADMIN: dict[str, dict[str, int]] = {
     "accounts.user": {**_NOT_STAFF, "junior_editor": 403, "editor": 403, "chief_editor": 200},
     "moderation.lexiconentry": {**_NOT_STAFF, "junior_editor": 403, "editor": 403, "chief_editor": 200},
     "accounts.rolechange": {**_NOT_STAFF, "junior_editor": 403, "editor": 403, "chief_editor": 200},
+    "moderation.queueitem": {**_NOT_STAFF, **dict.fromkeys(STAFF, 200)},
+    "submissions.rejectionreason": {**_NOT_STAFF, "junior_editor": 403, "editor": 403, "chief_editor": 200},
+    "submissions.reviewstage": {**_NOT_STAFF, "junior_editor": 403, "editor": 403, "chief_editor": 200},
+    "submissions.conflictdeclaration": {
+        **_NOT_STAFF,
+        "junior_editor": 403,
+        "editor": 403,
+        "chief_editor": 200,
+    },
     # superusers only
     "auth.group": {**_NOT_STAFF, **dict.fromkeys(STAFF, 403)},
     "knox.authtoken": {**_NOT_STAFF, **dict.fromkeys(STAFF, 403)},
@@ -191,6 +220,11 @@ def world(commit):
         "author_id": published.author_id,
         "user_id": author.pk,
         "application_id": application.pk,
+        "stage": "fact_check",
+        "conflict_id": ConflictDeclaration.objects.create(editor=publisher, author_id=author.pk).pk,
+        "notification_id": Notification.objects.create(
+            user=publisher, kind="approve", key="matrix", title="t"
+        ).pk,
         "session_id": "0" * 32,
         "number": 1,
         "media_id": 1,

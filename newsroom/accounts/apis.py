@@ -1,8 +1,10 @@
 from typing import Any
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
@@ -17,8 +19,11 @@ from newsroom.accounts.serializers import (
     EmailInput,
     LoginInput,
     LoginOutput,
+    MarkedOutput,
     MeInput,
     MeOutput,
+    NotificationOutput,
+    NotificationPageOutput,
     PasswordInput,
     PasswordResetConfirmInput,
     RegisterInput,
@@ -215,3 +220,62 @@ class UserRolesApi(APIView):
         data = validated(RolesInput, request)
         user = services.roles_change(actor=request.user, user_id=user_id, **data)  # type: ignore[arg-type]
         return Response(RolesOutput(user).data)
+
+
+# --- notifications ---------------------------------------------------------------------------------------------
+
+
+def _flag(request: Request, name: str) -> bool | None:
+    value = request.query_params.get(name)
+    if value in (None, ""):
+        return None
+    if value.lower() in ("1", "true", "yes"):
+        return True
+    if value.lower() in ("0", "false", "no"):
+        return False
+    raise ValidationError({name: [_("Use true or false.")]}, code="invalid")
+
+
+class NotificationsApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "unread",
+                description="true: only the unread ones; false: only the read ones; absent: all",
+                required=False,
+                type=bool,
+            ),
+            OpenApiParameter("limit", required=False, type=int),
+            OpenApiParameter("offset", required=False, type=int),
+        ],
+        responses={200: NotificationPageOutput},
+        tags=["me"],
+        description="Your notifications, newest first, with how many of them are unread.",
+    )
+    def get(self, request: Request) -> Response:
+        user = request.user
+        rows = services.notifications_of(user=user, unread=_flag(request, "unread"))  # type: ignore[arg-type]
+        paginator = LimitOffsetPagination()
+        page = paginator.paginate_queryset(rows, request, view=self)
+        response = paginator.get_paginated_response(NotificationOutput(page, many=True).data)
+        response.data["unread_count"] = services.notifications_unread_count(user=user)  # type: ignore[arg-type]
+        return response
+
+
+class NotificationReadApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={200: NotificationOutput}, tags=["me"])
+    def post(self, request: Request, notification_id: int) -> Response:
+        notification = services.notification_mark_read(user=request.user, notification_id=notification_id)  # type: ignore[arg-type]
+        return Response(NotificationOutput(notification).data)
+
+
+class NotificationsReadAllApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={200: MarkedOutput}, tags=["me"])
+    def post(self, request: Request) -> Response:
+        return Response({"marked": services.notifications_mark_all_read(user=request.user)})  # type: ignore[arg-type]

@@ -43,6 +43,10 @@ def avatar_path(instance: User, filename: str) -> str:
     return f"avatars/{instance.pk}/{secrets.token_hex(12)}.webp"
 
 
+# the languages letters and notifications are written in
+USER_LANGUAGES = [("ru", "Русский"), ("en", "English")]
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     """A person who signs in with an e-mail address. Roles are groups (see roles.py)."""
 
@@ -61,6 +65,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(_("staff (admin access)"), default=False)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
     deleted_at = models.DateTimeField(_("account deleted"), null=True, blank=True)
+    # letters and notifications are written in it; set from the request at registration, editable in the profile
+    language = models.CharField(_("language"), max_length=8, choices=USER_LANGUAGES, default="ru")
 
     # derived from the record by moderation.trust; never edited by hand
     trust_level = models.PositiveSmallIntegerField(
@@ -108,12 +114,13 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 
 class RoleChange(models.Model):
-    """Audit of every role granted or revoked, and by whom."""
+    """Audit of every role granted or revoked, and by whom. Append-only: the database refuses UPDATE and
+    DELETE (migration 0005). Accounts are never deleted, only anonymised, so the references stay."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_changes")
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="role_changes")
     role = models.CharField(max_length=30)
     granted = models.BooleanField()
-    actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    actor = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     note = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -138,3 +145,24 @@ class TokenDevice(models.Model):
 
     def __str__(self) -> str:
         return self.name or self.user_agent[:40]
+
+
+class Notification(models.Model):
+    """An in-app notification, written in the recipient's language when it is created. `key` makes creation
+    idempotent: a redelivered task does not notify twice."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=30)
+    key = models.CharField(max_length=80, unique=True)
+    title = models.CharField(max_length=300)
+    body = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)  # e.g. {"article": 12, "action": "reject"}
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "-created_at", "-id"], name="notification_user_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.kind}"

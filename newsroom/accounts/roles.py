@@ -28,13 +28,26 @@ _EDITOR_PERMS = [
     "submissions.view_category",
     "moderation.view_checkresult",
 ]
+# a junior editor's approval is a first one: an editor or chief editor gives the second ([5/8])
+_SENIOR_PERMS = [*_EDITOR_PERMS, "submissions.approve_final", "submissions.correct_article"]
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     CONTRIBUTOR: _CONTRIBUTOR_PERMS,
     JUNIOR_EDITOR: _EDITOR_PERMS,
-    EDITOR: _EDITOR_PERMS,
+    EDITOR: _SENIOR_PERMS,
     CHIEF_EDITOR: [
-        *_EDITOR_PERMS,
+        *_SENIOR_PERMS,
         "submissions.retract_article",
+        "submissions.take_over_claim",
+        "submissions.unschedule_article",
+        "submissions.export_audit",
+        # moderation configuration: the rejection taxonomy and the review stages
+        "submissions.view_rejectionreason",
+        "submissions.add_rejectionreason",
+        "submissions.change_rejectionreason",
+        "submissions.view_reviewstage",
+        "submissions.add_reviewstage",
+        "submissions.change_reviewstage",
+        "submissions.view_conflictdeclaration",
         "submissions.add_category",
         "submissions.change_category",
         "accounts.view_user",

@@ -2,8 +2,11 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from newsroom.accounts.models import User
+from newsroom.accounts.models import USER_LANGUAGES, Notification, User
 from newsroom.accounts.roles import ROLE_CHOICES, user_roles
+
+# the languages letters and notifications are written in (ru / en), as the model declares them
+LANGUAGE_CHOICES = USER_LANGUAGES
 
 
 class RegisterInput(serializers.Serializer):
@@ -66,6 +69,7 @@ class MeOutput(serializers.ModelSerializer):
             "pen_name",
             "byline",
             "bio",
+            "language",
             "avatar",
             "email_verified",
             "roles",
@@ -110,6 +114,11 @@ class MeInput(serializers.Serializer):
     display_name = serializers.CharField(min_length=2, max_length=80, required=False)
     pen_name = serializers.CharField(max_length=80, required=False, allow_blank=True)
     bio = serializers.CharField(max_length=1000, required=False, allow_blank=True)
+    language = serializers.ChoiceField(
+        choices=LANGUAGE_CHOICES,
+        required=False,
+        help_text=_("The language of your letters and notifications."),
+    )
 
 
 class AvatarInput(serializers.Serializer):
@@ -166,3 +175,29 @@ class RolesOutput(serializers.Serializer):
 
     def get_history(self, obj: User) -> list[dict]:
         return RoleChangeOutput(obj.role_changes.all()[:50], many=True).data  # type: ignore[return-value]
+
+
+class NotificationOutput(serializers.ModelSerializer):
+    read = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Notification
+        fields = ["id", "kind", "title", "body", "data", "created_at", "read_at", "read"]
+        read_only_fields = fields
+
+    def get_read(self, obj: Notification) -> bool:
+        return obj.read_at is not None
+
+
+class NotificationPageOutput(serializers.Serializer):
+    """The standard limit/offset page, plus how many of all the user's notifications are unread."""
+
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = NotificationOutput(many=True)
+    unread_count = serializers.IntegerField()
+
+
+class MarkedOutput(serializers.Serializer):
+    marked = serializers.IntegerField(help_text=_("How many notifications were marked read."))

@@ -14,6 +14,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
@@ -23,7 +24,7 @@ from knox.models import AuthToken
 from PIL import Image, ImageOps
 
 from newsroom.accounts import personal_data, tasks
-from newsroom.accounts.models import RoleChange, TokenDevice, User, normalize_email
+from newsroom.accounts.models import Notification, RoleChange, TokenDevice, User, normalize_email
 from newsroom.accounts.roles import (
     CHIEF_EDITOR,
     CONTRIBUTOR,
@@ -101,12 +102,22 @@ def user_register(*, email: str, password: str, display_name: str) -> None:
     )
 
 
+def user_language(language: str | None) -> str:
+    """The language of a user's letters and notifications, from a request's language: English or Russian."""
+    return "en" if (language or "").lower().startswith("en") else "ru"
+
+
 def complete_registration(*, email: str, password_hash: str, display_name: str, language: str) -> User | None:
     """Creates the contributor and mails the verification link; a known address gets a notice. Idempotent: a
     redelivered task finds the account and sends the notice, never a second account."""
     try:
         with transaction.atomic():
-            user = User.objects.create(email=email, password=password_hash, display_name=display_name)
+            user = User.objects.create(
+                email=email,
+                password=password_hash,
+                display_name=display_name,
+                language=user_language(language),
+            )
             grant_role(user, CONTRIBUTOR)
     except IntegrityError:  # the address has an account (or a concurrent registration won)
         tasks.send_already_registered_mail(email, language)
@@ -245,7 +256,7 @@ def password_reset_confirm(*, uid: str, token: str, password: str) -> User:
 
 
 def user_update_profile(*, user: User, **fields: Any) -> User:
-    changed = [name for name in ("display_name", "pen_name", "bio") if name in fields]
+    changed = [name for name in ("display_name", "pen_name", "bio", "language") if name in fields]
     for name in changed:
         setattr(user, name, fields[name])
     if changed:
@@ -350,6 +361,7 @@ def user_delete(*, user: User, password: str) -> None:
     if user.avatar:
         user.avatar.delete(save=False)
     AuthToken.objects.filter(user=user).delete()
+    user.notifications.all().delete()  # they quote the user's articles and the editors' messages to them
     # sign-in records (django-axes) are keyed by the address: they go with it
     for model in (AccessAttempt, AccessLog, AccessFailureLog):
         model.objects.filter(username=user.email).delete()
@@ -379,6 +391,7 @@ def account_personal_data(user: User) -> dict[str, Any]:
         "display_name": user.display_name,
         "pen_name": user.pen_name,
         "bio": user.bio,
+        "language": user.language,
         "avatar": user.avatar.url if user.avatar else None,
         "email_verified_at": user.email_verified_at.isoformat() if user.email_verified_at else None,
         "date_joined": user.date_joined.isoformat(),
@@ -399,4 +412,51 @@ def account_personal_data(user: User) -> dict[str, Any]:
             }
             for t in sessions_of(user)
         ],
+        "notifications": [
+            {
+                "kind": n.kind,
+                "title": n.title,
+                "body": n.body,
+                "data": n.data,
+                "created_at": n.created_at.isoformat(),
+                "read_at": n.read_at.isoformat() if n.read_at else None,
+            }
+            for n in user.notifications.all()
+        ],
     }
+
+
+# --- notifications ---------------------------------------------------------------------------------------------
+# Created by the apps that have something to tell (e.g. moderation.notify); here the user reads and marks them.
+
+
+def notifications_of(*, user: User, unread: bool | None = None) -> QuerySet[Notification]:
+    """The user's own notifications, newest first; only the unread (True) or only the read (False) ones."""
+    qs = Notification.objects.filter(user=user).order_by("-created_at", "-id")
+    if unread is not None:
+        qs = qs.filter(read_at__isnull=unread)
+    return qs
+
+
+def notifications_unread_count(*, user: User) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def notification_mark_read(*, user: User, notification_id: int) -> Notification:
+    """Marks one of the user's notifications read (again: a no-op). Someone else's id is simply not found."""
+    notification = Notification.objects.filter(pk=notification_id, user=user).first()
+    if notification is None:
+        raise NotFound()
+    if notification.read_at is None:
+        now = timezone.now()
+        # only if still unread: a concurrent mark keeps the first time
+        if Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=now):
+            notification.read_at = now
+        else:
+            notification.refresh_from_db(fields=["read_at"])
+    return notification
+
+
+def notifications_mark_all_read(*, user: User) -> int:
+    """Marks every unread notification of the user read; returns how many."""
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())

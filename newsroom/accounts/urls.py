@@ -19,5 +19,12 @@ urlpatterns = [
     path("me/sessions/", apis.SessionsApi.as_view(), name="me-sessions"),
     path("me/sessions/<str:session_id>/", apis.SessionApi.as_view(), name="me-session"),
     path("me/export/", apis.ExportApi.as_view(), name="me-export"),
+    path("notifications/", apis.NotificationsApi.as_view(), name="notifications"),
+    path("notifications/read-all/", apis.NotificationsReadAllApi.as_view(), name="notifications-read-all"),
+    path(
+        "notifications/<int:notification_id>/read/",
+        apis.NotificationReadApi.as_view(),
+        name="notification-read",
+    ),
     path("staff/users/<int:user_id>/roles/", apis.UserRolesApi.as_view(), name="staff-user-roles"),
 ]

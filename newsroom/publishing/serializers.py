@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.utils import translation
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from submissions.models import Article
@@ -36,9 +37,29 @@ class FeedItemOutput(serializers.ModelSerializer):
         return request.build_absolute_uri(path) if request else path
 
 
+class PublicCorrectionOutput(serializers.Serializer):
+    text = serializers.CharField()
+    published_at = serializers.DateTimeField(source="created_at")
+
+
+class RetractionOutput(serializers.Serializer):
+    retracted_at = serializers.DateTimeField()
+    reason = serializers.CharField(source="retraction_reason")
+
+
 class FeedArticleOutput(FeedItemOutput):
+    """The article page: the text, its dated corrections and, once retracted, the retraction notice (the URL
+    stays)."""
+
+    corrections = PublicCorrectionOutput(many=True, read_only=True)
+    retraction = serializers.SerializerMethodField()
+
     class Meta(FeedItemOutput.Meta):
-        fields = [*FeedItemOutput.Meta.fields, "body"]
+        fields = [*FeedItemOutput.Meta.fields, "body", "status", "corrections", "retraction"]
+
+    @extend_schema_field(RetractionOutput(allow_null=True))
+    def get_retraction(self, obj: Article) -> dict[str, Any] | None:
+        return RetractionOutput(obj).data if obj.status == "retracted" else None
 
 
 class AuthorOutput(serializers.Serializer):

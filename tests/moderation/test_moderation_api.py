@@ -131,7 +131,8 @@ def test_reject_needs_a_known_reason(api, editor, in_review):
     bad = client.post(
         f"/api/v1/moderation/articles/{article.pk}/reject/", {"reason_code": "meh"}, format="json"
     )
-    assert bad.status_code == 400 and set(bad.json()["error"]["fields"]) == {"reason_code", "message"}
+    assert bad.status_code == 400 and error_code(bad) == "unknown_reason"
+    assert set(bad.json()["error"]["fields"]) == {"reason_code"}
     ok = client.post(
         f"/api/v1/moderation/articles/{article.pk}/reject/",
         {"reason_code": "spam", "message": "Реклама."},
@@ -167,12 +168,12 @@ def test_retract_is_for_chief_editors(api, editor, in_review):
     article = in_review()
     api(editor).post(f"/api/v1/moderation/articles/{article.pk}/approve/", {}, format="json")
     denied = api(editor).post(
-        f"/api/v1/moderation/articles/{article.pk}/retract/", {"message": "x"}, format="json"
+        f"/api/v1/moderation/articles/{article.pk}/retract/", {"reason": "x"}, format="json"
     )
     assert denied.status_code == 403
     chief = api(EditorFactory(role="chief_editor"))
     response = chief.post(
-        f"/api/v1/moderation/articles/{article.pk}/retract/", {"message": "Ошибка"}, format="json"
+        f"/api/v1/moderation/articles/{article.pk}/retract/", {"reason": "Ошибка"}, format="json"
     )
     assert response.status_code == 200 and response.json()["status"] == "retracted"
 

@@ -201,7 +201,7 @@ def test_history_with_an_editorial_edit_in_the_middle(api, contributor):
     assert message["message"] == "Добавьте фото площадки." and message["by"] == "editor"
     assert next(e for e in timeline["entries"] if e.get("action") == "edit")["revision"] == 3
     checks = [e for e in timeline["entries"] if e["type"] == "check"]
-    assert {c["revision"] for c in checks} == {2, 5}  # checks judge what was submitted
+    assert {c["revision"] for c in checks} == {2, 3, 5}  # checks judge what is put before editors
     assert [e["revision"] for e in timeline["entries"] if e["type"] == "revision"] == [1, 2, 3, 4, 5]
     times = [e["at"] for e in timeline["entries"]]
     assert times == sorted(times)

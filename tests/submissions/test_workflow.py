@@ -27,7 +27,7 @@ def _call(action, article, author, editor):
         Action.REJECT: lambda: workflow.article_reject(
             actor=editor, article_id=article.pk, reason_code="spam", message="m"
         ),
-        Action.RETRACT: lambda: workflow.article_retract(actor=editor, article_id=article.pk, message="m"),
+        Action.RETRACT: lambda: workflow.article_retract(actor=editor, article_id=article.pk, reason="m"),
     }
     return calls[action]()
 

@@ -1,0 +1,626 @@
+"""[5/8] moderation rules: priority, leases, conflicts of interest, appeals, two-step and staged review,
+scheduling, retraction and corrections, pending updates of published articles, notes, the audit trail and the
+metrics. Drives the REST API and the workflow functions; nothing here writes audit rows by hand."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from moderation import services
+from moderation.tasks import publish_due, release_expired_claims
+from newsroom.accounts.models import RoleChange
+from newsroom.accounts.roles import CHIEF_EDITOR, EDITOR, JUNIOR_EDITOR
+from submissions import workflow
+from submissions.models import (
+    Article,
+    ArticleEvent,
+    Category,
+    ConflictDeclaration,
+    Correction,
+    RejectionReason,
+    ReviewStage,
+    Tag,
+)
+from submissions.states import Action, Status
+from tests.conftest import error_code
+from tests.factories import ArticleFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def queued(commit):
+    """queued(**article fields) -> an article by a fresh author, submitted and checked (in review)."""
+
+    def make(**kw):
+        author = kw.pop("author", None) or UserFactory()
+        article = ArticleFactory(author=author, **kw)
+        with commit():
+            workflow.article_submit(actor=author, article_id=article.pk)
+        article.refresh_from_db()
+        assert article.status == Status.IN_REVIEW and article.queue_key is not None
+        return article
+
+    return make
+
+
+@pytest.fixture
+def chief(db):
+    return UserFactory(role=CHIEF_EDITOR)
+
+
+@pytest.fixture
+def junior(db):
+    return UserFactory(role=JUNIOR_EDITOR)
+
+
+def url(article, tail=""):
+    return f"/api/v1/moderation/articles/{article.pk}/{tail}"
+
+
+def reject(client, article, code="low_quality", **extra):
+    return client.post(url(article, "reject/"), {"reason_code": code, **extra}, format="json")
+
+
+# --- priority ------------------------------------------------------------------------------------------------------
+
+
+def test_queue_order_follows_the_documented_priority(api, editor, queued):
+    city = queued()  # 24 h SLA
+    incident = queued(category=Category.objects.get(slug="incidents"))  # 4 h SLA: due sooner
+    risky = queued(body="Коротко.")  # content rules fail: the risk moves it forward
+    newcomer = UserFactory(trust_level=1)
+    trusted = UserFactory(trust_level=3)
+    by_trusted, by_newcomer = queued(author=trusted), queued(author=newcomer)
+    ids = [i["id"] for i in api(editor).get("/api/v1/moderation/queue/").json()["results"]]
+    assert ids.index(incident.pk) < ids.index(city.pk)
+    assert ids.index(risky.pk) < ids.index(city.pk)
+    assert ids.index(by_newcomer.pk) < ids.index(by_trusted.pk)  # less trust: looked at sooner
+    keys = list(Article.objects.filter(pk__in=ids).order_by("queue_key", "id").values_list("pk", flat=True))
+    assert ids == keys
+    incident.refresh_from_db()
+    assert incident.due_at - incident.submitted_at <= timedelta(hours=4, minutes=1)
+
+
+def test_queue_shows_checks_trust_record_and_time_left(api, editor, queued):
+    article = queued()
+    item = api(editor).get("/api/v1/moderation/queue/").json()["results"][0]
+    assert item["id"] == article.pk and item["kind"] == "review"
+    assert {"check", "outcome", "score"} <= set(item["checks"][0])
+    assert {"trust_level", "trust_reason", "record"} <= set(item["author"])
+    assert 0 < item["time_left_seconds"] <= 24 * 3600 / 1.15 + 5 and item["overdue"] is False
+    with time_machine.travel(timezone.now() + timedelta(days=2), tick=False):
+        late = api(editor).get("/api/v1/moderation/queue/?overdue=true").json()["results"]
+        assert (
+            [i["id"] for i in late] == [article.pk]
+            and late[0]["overdue"]
+            and late[0]["time_left_seconds"] < 0
+        )
+    assert api(editor).get("/api/v1/moderation/queue/?overdue=true").json()["results"] == []
+
+
+def test_queue_filters(api, editor, queued):
+    ru = queued(region="moscow")
+    en = queued(language="en", title="Bridge opens", category=Category.objects.get(slug="economy"))
+    client = api(editor)
+
+    def ids(query):
+        response = client.get(f"/api/v1/moderation/queue/?{query}")
+        assert response.status_code == 200, response.content
+        return {i["id"] for i in response.json()["results"]}
+
+    assert ids("language=en") == {en.pk}
+    assert ids("category=economy") == {en.pk}
+    assert ids("region=Moscow") == {ru.pk}
+    services.claim(actor=editor, article_id=ru.pk)
+    assert ids("claimed=true") == {ru.pk} and ids("claimed=false") == {en.pk}
+    assert ids("state=in_review") == {ru.pk, en.pk} and ids("appeal=true") == set()
+    assert client.get("/api/v1/moderation/queue/?claimed=maybe").status_code == 400
+
+
+def test_working_languages_and_sections_are_the_default_scope(api, editor, queued):
+    ru = queued()
+    en = queued(language="en", title="Bridge opens")
+    client = api(editor)
+    response = client.put(
+        "/api/v1/moderation/me/", {"languages": ["en"], "categories": ["city"]}, format="json"
+    )
+    assert response.json() == {"languages": ["en"], "categories": ["city"]}
+    assert [i["id"] for i in client.get("/api/v1/moderation/queue/").json()["results"]] == [en.pk]
+    assert {i["id"] for i in client.get("/api/v1/moderation/queue/?scope=all").json()["results"]} == {
+        ru.pk,
+        en.pk,
+    }
+    assert client.post("/api/v1/moderation/queue/claim-next/").json()["id"] == en.pk
+    assert client.post("/api/v1/moderation/queue/claim-next/").status_code == 204  # nothing else in scope
+    assert client.post("/api/v1/moderation/queue/claim-next/?scope=all").json()["id"] == ru.pk
+    bad = client.put("/api/v1/moderation/me/", {"categories": ["nope"]}, format="json")
+    assert bad.status_code == 400 and error_code(bad) == "unknown_category"
+
+
+def test_queue_listing_runs_a_constant_number_of_queries(api, editor, queued):
+    client = api(editor)
+    ConflictDeclaration.objects.create(editor=editor, tag=Tag.objects.create(name="спорт"))
+    stage = ReviewStage.objects.get(code="fact_check")
+    stage.categories.add(Category.objects.get(slug="city"))
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/api/v1/moderation/queue/?limit=100").status_code == 200
+        return len(ctx.captured_queries)
+
+    for _ in range(2):
+        queued()
+    few = count()
+    for _ in range(10):
+        queued()
+    assert count() == few
+
+
+# --- leases --------------------------------------------------------------------------------------------------------
+
+
+def test_lease_is_renewable_and_expires_on_a_moved_clock(api, editor, queued, settings):
+    article = queued()
+    other = UserFactory(role=EDITOR)
+    client = api(editor)
+    claimed = client.post("/api/v1/moderation/queue/claim-next/").json()
+    assert claimed["id"] == article.pk
+    article.refresh_from_db()
+    assert article.claim_expires_at - timezone.now() == pytest.approx(
+        timedelta(minutes=20), abs=timedelta(seconds=5)
+    )
+    # the other editor is never handed it and cannot decide it
+    assert api(other).post("/api/v1/moderation/queue/claim-next/").status_code == 204
+    refused = api(other).post(url(article, "approve/"), {}, format="json")
+    assert refused.status_code == 409 and error_code(refused) == "claimed_by_other"
+    with time_machine.travel(timezone.now() + timedelta(minutes=15), tick=False):
+        assert (
+            client.post(url(article, "claim/"), {}, format="json").status_code == 200
+        )  # renewed while working
+    article.refresh_from_db()
+    first_end = article.claim_expires_at
+    assert first_end > timezone.now() + timedelta(minutes=30)
+    with time_machine.travel(first_end + timedelta(seconds=1), tick=False):
+        assert release_expired_claims.delay().get() == 1
+        article.refresh_from_db()
+        assert article.claimed_by is None
+        assert api(other).post("/api/v1/moderation/queue/claim-next/").json()["id"] == article.pk
+    release = ArticleEvent.objects.filter(article=article, action=Action.RELEASE).get()
+    assert release.actor is None and release.data == {"expired": True, "editor": editor.pk}
+
+
+def test_chief_editor_takes_over_a_claim_and_it_is_logged(api, editor, chief, queued):
+    article = queued()
+    services.claim(actor=editor, article_id=article.pk)
+    plain = api(UserFactory(role=EDITOR)).post(url(article, "claim/"), {"take_over": True}, format="json")
+    assert plain.status_code == 409 and error_code(plain) == "claimed_by_other"
+    response = api(chief).post(url(article, "claim/"), {"take_over": True}, format="json")
+    assert response.status_code == 200 and response.json()["claimed_by"]["id"] == chief.pk
+    event = ArticleEvent.objects.get(article=article, action=Action.TAKE_OVER)
+    assert event.actor == chief and event.data["from"] == editor.pk
+    refused = api(editor).post(url(article, "approve/"), {}, format="json")
+    assert refused.status_code == 409 and error_code(refused) == "claimed_by_other"
+
+
+# --- conflicts of interest -----------------------------------------------------------------------------------------
+
+
+def test_no_decision_on_ones_own_article(api, queued):
+    editor_author = UserFactory(role=EDITOR)
+    article = queued(author=editor_author)
+    client = api(editor_author)
+    assert client.post("/api/v1/moderation/queue/claim-next/").status_code == 204
+    for tail, body in (("approve/", {}), ("claim/", {}), ("request-changes/", {"message": "x"})):
+        response = client.post(url(article, tail), body, format="json")
+        assert response.status_code == 403 and error_code(response) == "conflict_of_interest"
+    assert reject(client, article).status_code == 403
+
+
+@pytest.mark.parametrize("kind", ["author", "category", "tag"])
+def test_a_declared_conflict_is_enforced(api, editor, queued, kind):
+    article = queued()
+    article.tags.add(Tag.objects.create(name="стройка"))
+    body = {
+        "author": {"author": article.author_id},
+        "category": {"category": "city"},
+        "tag": {"tag": "Стройка"},
+    }[kind]
+    client = api(editor)
+    declared = client.post("/api/v1/moderation/conflicts/", {**body, "reason": "сосед"}, format="json")
+    assert declared.status_code == 201, declared.content
+    assert client.post("/api/v1/moderation/queue/claim-next/").status_code == 204  # never handed
+    assert article.pk not in {
+        i["id"] for i in client.get("/api/v1/moderation/queue/?scope=all").json()["results"]
+    }
+    for tail in ("claim/", "approve/"):
+        response = client.post(url(article, tail), {}, format="json")
+        assert response.status_code == 403 and error_code(response) == "declared_conflict"
+    withdrawn = client.post(f"/api/v1/moderation/conflicts/{declared.json()['id']}/withdraw/")
+    assert withdrawn.json()["withdrawn_at"] is not None
+    assert client.post("/api/v1/moderation/queue/claim-next/").json()["id"] == article.pk
+
+
+def test_conflict_input_names_exactly_one_thing(api, editor):
+    response = api(editor).post(
+        "/api/v1/moderation/conflicts/", {"category": "city", "tag": "x"}, format="json"
+    )
+    assert response.status_code == 400
+    other = UserFactory(role=EDITOR)
+    mine = ConflictDeclaration.objects.create(editor=other, category=Category.objects.get(slug="city"))
+    assert api(editor).post(f"/api/v1/moderation/conflicts/{mine.pk}/withdraw/").status_code == 404
+
+
+# --- appeals -------------------------------------------------------------------------------------------------------
+
+
+def test_appeal_goes_to_the_front_for_another_editor_once(api, editor, queued):
+    rejected = queued()
+    waiting = [queued() for _ in range(2)]
+    assert reject(api(editor), rejected).status_code == 200
+    author = api(rejected.author)
+    assert author.get(f"/api/v1/articles/{rejected.pk}/").json()["can_appeal"] is True
+    assert author.post(f"/api/v1/articles/{rejected.pk}/appeal/", {}, format="json").status_code == 400
+    response = author.post(
+        f"/api/v1/articles/{rejected.pk}/appeal/", {"message": "Есть документы."}, format="json"
+    )
+    assert response.status_code == 200 and response.json()["status"] == "in_review"
+    second = UserFactory(role=EDITOR)
+    queue = [i["id"] for i in api(second).get("/api/v1/moderation/queue/").json()["results"]]
+    assert queue[0] == rejected.pk and set(queue[1:]) == {a.pk for a in waiting}
+    # the rejecting editor is not handed the appeal and cannot decide it
+    assert api(editor).post("/api/v1/moderation/queue/claim-next/").json()["id"] != rejected.pk
+    refused = api(editor).post(url(rejected, "approve/"), {}, format="json")
+    assert refused.status_code == 403 and error_code(refused) == "appeal_needs_other_editor"
+    assert api(second).post("/api/v1/moderation/queue/claim-next/").json()["id"] == rejected.pk
+    assert reject(api(second), rejected).status_code == 200
+    again = author.post(f"/api/v1/articles/{rejected.pk}/appeal/", {"message": "Ещё раз."}, format="json")
+    assert again.status_code == 409 and error_code(again) == "appeal_used"
+    stranger = api(UserFactory()).post(
+        f"/api/v1/articles/{rejected.pk}/appeal/", {"message": "x"}, format="json"
+    )
+    assert stranger.status_code == 404
+
+
+def test_only_a_rejection_can_be_appealed(api, queued):
+    article = queued()
+    response = api(article.author).post(
+        f"/api/v1/articles/{article.pk}/appeal/", {"message": "x"}, format="json"
+    )
+    assert response.status_code == 409 and error_code(response) == "invalid_transition"
+
+
+# --- multi-stage review --------------------------------------------------------------------------------------------
+
+
+def test_a_junior_approval_needs_a_second_approval(api, editor, junior, queued):
+    article = queued()
+    response = api(junior).post(url(article, "approve/"), {"note": "Проверил."}, format="json")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "in_review" and body["first_approved_by"]["id"] == junior.pk
+    assert body["claimed_by"] is None
+    assert ArticleEvent.objects.filter(article=article, action=Action.PRE_APPROVE, actor=junior).count() == 1
+    other_junior = UserFactory(role=JUNIOR_EDITOR)
+    again = api(other_junior).post(url(article, "approve/"), {}, format="json")
+    assert again.status_code == 409 and error_code(again) == "awaiting_second_approval"
+    assert (
+        api(other_junior).post("/api/v1/moderation/queue/claim-next/").status_code == 204
+    )  # not for juniors
+    assert api(editor).post("/api/v1/moderation/queue/claim-next/").json()["id"] == article.pk
+    final = api(editor).post(url(article, "approve/"), {}, format="json")
+    assert final.json()["status"] == "published"
+    approve = ArticleEvent.objects.get(article=article, action=Action.APPROVE)
+    assert approve.actor == editor and approve.data["first_approved_by"] == junior.pk
+
+
+def test_a_category_stage_must_be_completed_by_someone_else(api, editor, queued):
+    stage = ReviewStage.objects.get(code="fact_check")
+    stage.categories.add(Category.objects.get(slug="city"))
+    article = queued()
+    client = api(editor)
+    item = client.get("/api/v1/moderation/queue/").json()["results"][0]
+    assert item["pending_stages"] == ["fact_check"]
+    blocked = client.post(url(article, "approve/"), {}, format="json")
+    assert blocked.status_code == 409 and error_code(blocked) == "stages_pending"
+    assert blocked.json()["error"]["stages"] == ["fact_check"]
+    done = client.post(
+        url(article, "stages/fact_check/complete/"), {"note": "Сверил с мэрией."}, format="json"
+    )
+    assert done.status_code == 200 and done.json()["pending_stages"] == []
+    client.post(url(article, "stages/fact_check/complete/"), {}, format="json")  # idempotent
+    assert ArticleEvent.objects.filter(article=article, action=Action.STAGE).count() == 1
+    same = client.post(url(article, "approve/"), {}, format="json")
+    assert same.status_code == 409 and error_code(same) == "stage_signer_cannot_approve"
+    other = api(UserFactory(role=EDITOR)).post(url(article, "approve/"), {}, format="json")
+    assert other.json()["status"] == "published"
+    unknown = client.post(
+        url(queued(category=Category.objects.get(slug="sport")), "stages/fact_check/complete/")
+    )
+    assert unknown.status_code == 404 and error_code(unknown) == "stage_not_required"
+
+
+# --- decisions with reasons ----------------------------------------------------------------------------------------
+
+
+def test_rejection_uses_the_reason_template_in_the_authors_language(api, editor, queued):
+    ru_article = queued(title="Мост закрыт")
+    english = UserFactory(language="en")
+    en_article = queued(author=english, title="Bridge closed")
+    client = api(editor)
+    assert reject(client, ru_article, "unverifiable").status_code == 200
+    assert reject(client, en_article, "unverifiable").status_code == 200
+    messages = dict(ArticleEvent.objects.filter(action=Action.REJECT).values_list("article_id", "message"))
+    assert messages[ru_article.pk].startswith("Материал «Мост закрыт» отклонён")
+    assert messages[en_article.pk].startswith("“Bridge closed” was rejected")
+    reasons = client.get("/api/v1/moderation/reasons/").json()
+    assert {"spam", "illegal", "defamation", "privacy", "copyright"} <= {r["code"] for r in reasons}
+
+
+def test_illegal_content_needs_a_legal_ground_and_reasons_are_managed(api, editor, queued):
+    article = queued()
+    client = api(editor)
+    missing = reject(client, article, "illegal")
+    assert missing.status_code == 400 and error_code(missing) == "legal_ground_required"
+    RejectionReason.objects.filter(code="off_topic").update(is_active=False)
+    assert error_code(reject(client, article, "off_topic")) == "unknown_reason"
+    ok = reject(client, article, "illegal", legal_ground="ст. 15.3 149-ФЗ")
+    assert ok.status_code == 200
+    event = ArticleEvent.objects.get(article=article, action=Action.REJECT)
+    assert (
+        event.data == {"reason_code": "illegal", "legal_ground": "ст. 15.3 149-ФЗ"}
+        and "15.3" in event.message
+    )
+
+
+# --- scheduling ----------------------------------------------------------------------------------------------------
+
+
+def test_scheduled_publication_runs_once_and_chiefs_can_unschedule(api, editor, chief, queued):
+    later = timezone.now() + timedelta(hours=3)
+    article, other = queued(), queued()
+    for a in (article, other):
+        response = api(editor).post(url(a, "approve/"), {"publish_at": later.isoformat()}, format="json")
+        assert response.json()["status"] == "scheduled"
+    assert publish_due.delay().get() == 0
+    refused = api(editor).post(url(other, "unschedule/"), {}, format="json")
+    assert refused.status_code == 403
+    back = api(chief).post(url(other, "unschedule/"), {"message": "Ждём комментарий."}, format="json")
+    assert back.json()["status"] == "in_review" and back.json()["publish_at"] is None
+    with time_machine.travel(later + timedelta(seconds=1), tick=False):
+        assert publish_due.delay().get() == 1
+        assert publish_due.delay().get() == 0  # a second beat finds nothing due
+    assert ArticleEvent.objects.filter(article=article, action=Action.PUBLISH).count() == 1
+    article.refresh_from_db()
+    assert article.status == Status.PUBLISHED and article.slug
+
+
+# --- retraction and corrections ------------------------------------------------------------------------------------
+
+
+def published(api, editor, queued, **kw):
+    article = queued(**kw)
+    assert api(editor).post(url(article, "approve/"), {}, format="json").json()["status"] == "published"
+    article.refresh_from_db()
+    return article
+
+
+def test_retraction_keeps_the_url_with_a_notice(api, editor, chief, queued):
+    article = published(api, editor, queued)
+    response = api(chief).post(url(article, "retract/"), {"reason": "Факты не подтвердились."}, format="json")
+    assert response.status_code == 200 and response.json()["status"] == "retracted"
+    page = api().get(f"/api/v1/feed/{article.slug}/")
+    assert page.status_code == 200
+    assert page.json()["status"] == "retracted"
+    assert page.json()["retraction"]["reason"] == "Факты не подтвердились."
+    assert article.slug not in {i["slug"] for i in api().get("/api/v1/feed/").json()["results"]}
+    event = ArticleEvent.objects.get(article=article, action=Action.RETRACT)
+    assert event.actor == chief and event.message == "Факты не подтвердились."
+
+
+def test_corrections_are_dated_public_and_audited(api, editor, junior, queued):
+    article = published(api, editor, queued)
+    assert api(junior).post(url(article, "corrections/"), {"text": "x"}, format="json").status_code == 403
+    response = api(editor).post(
+        url(article, "corrections/"), {"text": "Мост откроют 5-го, а не 15-го."}, format="json"
+    )
+    assert response.status_code == 201
+    page = api().get(f"/api/v1/feed/{article.slug}/").json()
+    assert [c["text"] for c in page["corrections"]] == ["Мост откроют 5-го, а не 15-го."]
+    assert page["corrections"][0]["published_at"]
+    assert ArticleEvent.objects.filter(article=article, action=Action.CORRECT, actor=editor).count() == 1
+    unpublished = queued()
+    refused = api(editor).post(url(unpublished, "corrections/"), {"text": "x"}, format="json")
+    assert refused.status_code == 409 and not Correction.objects.filter(article=unpublished).exists()
+
+
+# --- editorial edits and pending updates ---------------------------------------------------------------------------
+
+
+def test_an_authors_edit_of_a_published_article_waits_for_review(api, editor, queued):
+    article = published(api, editor, queued, title="Мост откроют в декабре")
+    author = api(article.author)
+    etag = author.get(f"/api/v1/articles/{article.pk}/")["ETag"]
+    locked = author.patch(
+        f"/api/v1/articles/{article.pk}/", {"category": "sport"}, format="json", HTTP_IF_MATCH=etag
+    )
+    assert locked.status_code == 400 and error_code(locked) == "locked_after_publication"
+    response = author.patch(
+        f"/api/v1/articles/{article.pk}/",
+        {"title": "Мост откроют в январе"},
+        format="json",
+        HTTP_IF_MATCH=etag,
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["pending_update"]["title"] == "Мост откроют в январе"
+    assert response.json()["title"] == "Мост откроют в декабре"
+    assert (
+        api().get(f"/api/v1/feed/{article.slug}/").json()["title"] == "Мост откроют в декабре"
+    )  # still live
+    item = api(editor).get("/api/v1/moderation/queue/").json()["results"][0]
+    assert (item["id"], item["kind"], item["status"]) == (article.pk, "update", "published")
+    detail = api(editor).get(url(article)).json()
+    changed = detail["pending_update"]["diff"]["fields"]["title"]
+    assert {"op": "insert", "text": "январе"} in changed and {"op": "delete", "text": "декабре"} in changed
+    approved = api(editor).post(url(article, "approve/"), {}, format="json")
+    assert approved.status_code == 200 and approved.json()["pending_update"] is None
+    assert api().get(f"/api/v1/feed/{article.slug}/").json()["title"] == "Мост откроют в январе"
+    assert ArticleEvent.objects.filter(article=article, action=Action.UPDATE_APPROVE).count() == 1
+    article.refresh_from_db()
+    assert article.queue_key is None and article.status == Status.PUBLISHED
+
+
+def test_a_rejected_update_leaves_the_published_text(api, editor, queued):
+    article = published(api, editor, queued, title="Мост откроют в декабре")
+    author = api(article.author)
+    etag = author.get(f"/api/v1/articles/{article.pk}/")["ETag"]
+    author.patch(
+        f"/api/v1/articles/{article.pk}/", {"body": "Всё отменили."}, format="json", HTTP_IF_MATCH=etag
+    )
+    assert reject(api(editor), article, "unverifiable").status_code == 200
+    article.refresh_from_db()
+    assert (
+        article.pending_revision is None
+        and article.status == Status.PUBLISHED
+        and "Всё отменили" not in article.body
+    )
+    assert (
+        ArticleEvent.objects.get(article=article, action=Action.UPDATE_REJECT).data["reason_code"]
+        == "unverifiable"
+    )
+
+
+def test_editorial_edit_is_a_revision_the_author_sees_as_a_diff(api, editor, queued):
+    article = queued(title="Мост откроют в декабре")
+    client = api(editor)
+    etag = client.get(url(article))["ETag"]
+    edited = client.patch(url(article), {"title": "Мост откроют в январе"}, format="json", HTTP_IF_MATCH=etag)
+    assert edited.status_code == 200
+    author = api(article.author)
+    revisions = author.get(f"/api/v1/articles/{article.pk}/revisions/").json()
+    last, previous = revisions[-1]["number"], revisions[-2]["number"]
+    diff = author.get(f"/api/v1/articles/{article.pk}/revisions/{previous}/diff/{last}/").json()
+    assert {"op": "insert", "text": "январе"} in diff["fields"]["title"]
+
+
+# --- notes ---------------------------------------------------------------------------------------------------------
+
+
+def test_internal_notes_never_reach_the_author(api, editor, queued):
+    article = queued()
+    client = api(editor)
+    note = client.post(url(article, "notes/"), {"text": "Позвонить в мэрию."}, format="json")
+    assert note.status_code == 201 and note.json()["editor"]["id"] == editor.pk
+    assert [n["text"] for n in client.get(url(article, "notes/")).json()] == ["Позвонить в мэрию."]
+    timeline = api(article.author).get(f"/api/v1/articles/{article.pk}/timeline/").content.decode()
+    assert "Позвонить в мэрию" not in timeline
+    assert (
+        "Позвонить в мэрию" not in api(article.author).get(f"/api/v1/articles/{article.pk}/").content.decode()
+    )
+    own = queued(author=editor)
+    assert client.post(url(own, "notes/"), {"text": "x"}, format="json").status_code == 403
+
+
+# --- the audit trail -----------------------------------------------------------------------------------------------
+
+
+def test_audit_rows_cannot_be_updated_or_deleted_at_the_database(queued, chief):
+    article = queued()
+    events = ArticleEvent.objects.filter(article=article)
+    assert events.count() >= 2
+    for attempt in (
+        lambda: events.update(message="rewritten"),
+        lambda: events.delete(),
+        lambda: ArticleEvent.objects.filter(pk=events.first().pk)._raw_delete(connection.alias),
+        lambda: connection.cursor().execute("UPDATE submissions_articleevent SET action = 'approve'"),
+    ):
+        with pytest.raises((IntegrityError, DatabaseError)), transaction.atomic():
+            attempt()
+    change = RoleChange.objects.create(user=UserFactory(), role=EDITOR, granted=True, actor=chief)
+    with pytest.raises((IntegrityError, DatabaseError)), transaction.atomic():
+        RoleChange.objects.filter(pk=change.pk).update(granted=False)
+    with pytest.raises((IntegrityError, DatabaseError)), transaction.atomic():
+        RoleChange.objects.filter(pk=change.pk)._raw_delete(connection.alias)
+    assert ArticleEvent.objects.filter(article=article, message="rewritten").count() == 0
+
+
+def test_audit_lists_every_kind_of_event_with_filters_and_a_cursor(api, editor, chief, queued):
+    article = queued()
+    services.claim(actor=editor, article_id=article.pk)
+    workflow.article_note(actor=editor, article_id=article.pk, text="Заметка")
+    workflow.article_approve(actor=editor, article_id=article.pk)
+    target = UserFactory()
+    api(chief).post(f"/api/v1/staff/users/{target.pk}/roles/", {"grant": ["junior_editor"]}, format="json")
+    client = api(editor)
+    rows = client.get(f"/api/v1/moderation/audit/?article={article.pk}").json()["results"]
+    actions = [r["action"] for r in rows]
+    assert (
+        actions[:4] == ["publish", "approve", "note", "claim"] and actions[-1] == "submit"
+    )  # factory drafts have no create event
+    assert all(r["article"]["id"] == article.pk for r in rows)
+    roles = client.get(f"/api/v1/moderation/audit/?kind=role&user={target.pk}").json()["results"]
+    assert [(r["action"], r["data"], r["actor"]["id"]) for r in roles] == [
+        ("role_grant", {"role": "junior_editor"}, chief.pk)
+    ]
+    mine = client.get(f"/api/v1/moderation/audit/?actor={editor.pk}&action=note").json()["results"]
+    assert [r["message"] for r in mine] == ["Заметка"]
+    # walk everything two rows at a time: every row once, newest first
+    seen, cursor = [], None
+    while True:
+        page = client.get(
+            "/api/v1/moderation/audit/?limit=2" + (f"&cursor={cursor}" if cursor else "")
+        ).json()
+        seen += page["results"]
+        cursor = page["next"]
+        if not cursor:
+            break
+    everything = client.get("/api/v1/moderation/audit/?limit=200").json()["results"]
+    assert [r["id"] for r in seen] == [r["id"] for r in everything]
+    assert len({r["id"] for r in seen}) == ArticleEvent.objects.count() + RoleChange.objects.count()
+    assert client.get("/api/v1/moderation/audit/?cursor=garbage").status_code == 400
+    assert client.get("/api/v1/moderation/audit/?since=yesterday").status_code == 400
+
+
+def test_audit_csv_export_is_for_chief_editors(api, editor, chief, queued):
+    article = queued()
+    workflow.article_note(actor=editor, article_id=article.pk, text='=HYPERLINK("http://evil")')
+    assert api(editor).get("/api/v1/moderation/audit/export/").status_code == 403
+    response = api(chief).get(f"/api/v1/moderation/audit/export/?article={article.pk}")
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    text = b"".join(response.streaming_content).decode("utf-8")
+    assert text.startswith("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+    assert {r["action"] for r in rows} >= {"submit", "checks_complete", "note"}
+    note = next(r for r in rows if r["action"] == "note")
+    assert note["message"].startswith("'=")  # no formula injection in a spreadsheet
+
+
+# --- metrics -------------------------------------------------------------------------------------------------------
+
+
+def test_stats(api, editor, queued):
+    start = timezone.now()
+    fast, slow, waiting = queued(), queued(), queued()
+    with time_machine.travel(start + timedelta(minutes=10), tick=False):
+        workflow.article_approve(actor=editor, article_id=fast.pk)
+    with time_machine.travel(start + timedelta(hours=2), tick=False):
+        workflow.article_reject(actor=editor, article_id=slow.pk, reason_code="spam")
+    with time_machine.travel(start + timedelta(days=2), tick=False):
+        stats = api(editor).get("/api/v1/moderation/stats/").json()
+    assert stats["queue"]["by_status"]["in_review"] == 1 and stats["queue"]["waiting"] == 1
+    assert stats["overdue"] == 1
+    ttd = stats["time_to_decision_seconds"]
+    assert ttd["count"] == 2
+    assert ttd["median"] == pytest.approx((600 + 7200) / 2, abs=30)
+    assert 600 < ttd["p90"] <= 7200 + 30
+    (row,) = stats["decisions_per_editor"]
+    assert (row["editor"]["id"], row["approve"], row["reject"], row["total"]) == (editor.pk, 1, 1, 2)
+    assert waiting.pk
