@@ -16,6 +16,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -54,6 +55,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",  # /sitemap.xml (newsroom.publishing.web_urls)
+    "django.contrib.postgres",  # full-text search types (a no-op on SQLite)
     "rest_framework",
     "knox",
     "axes",
@@ -64,10 +67,12 @@ INSTALLED_APPS = [
     "submissions",
     "moderation",
     "newsroom.publishing",
+    "newsroom.channels",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",  # SECURE_CSP below
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -127,6 +132,11 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# public responses (feed API, feeds, HTML): kept rendered in the cache per publication generation, and
+# announced to browsers and proxies as cacheable for a short while
+PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=600)
+PUBLIC_MAX_AGE = env.int("PUBLIC_MAX_AGE", default=60)
+
 CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -162,6 +172,11 @@ CELERY_BEAT_SCHEDULE = {
     "recompute-trust-levels": {
         "task": "moderation.tasks.recompute_trust_levels",
         "schedule": crontab(hour=3, minute=30),
+    },
+    # channels: pending deliveries whose time has come (a lost task message, a dead worker's lease)
+    "send-pending-deliveries": {
+        "task": "newsroom.channels.tasks.send_pending_deliveries",
+        "schedule": BEAT_INTERVAL,
     },
 }
 
@@ -237,6 +252,45 @@ STORAGES = {
     if MEDIA_S3_BUCKET
     else {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+# --- Content Security Policy (django.middleware.csp) ---------------------------------------------------------
+# Strict: nothing inline and nothing from elsewhere. Pages link their CSS as static files and run no inline script;
+# public pages are cached whole (newsroom.publishing.caching), so they must not carry per-request nonces either.
+
+
+def _media_origins() -> list[str]:
+    """Where uploaded images are served from when they live on S3-compatible storage."""
+    if not MEDIA_S3_BUCKET:
+        return []
+    from urllib.parse import urlsplit
+
+    if custom_domain := env.str("MEDIA_S3_CUSTOM_DOMAIN", default=""):
+        return [f"https://{custom_domain}"]
+    if endpoint_url := env.str("MEDIA_S3_ENDPOINT_URL", default=""):
+        parts = urlsplit(endpoint_url)
+        return [f"{parts.scheme}://{parts.netloc}"]
+    return ["https://*.amazonaws.com"]
+
+
+SECURE_CSP: dict[str, list[str]] = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, *_media_origins()],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+# /api/docs/ (Swagger UI, served locally): its page has an inline <style> block and its CSS uses data: icons, so
+# styles and images are relaxed there; scripts stay 'self' only (the route serves its init script as a file).
+API_DOCS_CSP: dict[str, list[str]] = {
+    **SECURE_CSP,
+    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "data:"],
 }
 
 # --- API ------------------------------------------------------------------------------------------------------
@@ -332,6 +386,19 @@ NEWSROOM = {
     "LINK_LIVE_CHECK": env.bool("LINK_LIVE_CHECK", default=False),
     "LINK_TIMEOUT": env.float("LINK_TIMEOUT", default=3.0),
     "LINK_ALLOW_LOOPBACK": env.bool("LINK_ALLOW_LOOPBACK", default=False),
+}
+
+# --- Channels: published news to Telegram and signed webhooks (newsroom/channels, docs/channels.md) ------------
+# The Bot API base: a local Bot API server or a test stand-in may replace it (https://api.telegram.org/bot<token>/…).
+TELEGRAM_API_BASE = env.str("TELEGRAM_API_BASE", default="https://api.telegram.org").rstrip("/")
+CHANNELS = {
+    "TIMEOUT": env.float("CHANNELS_TIMEOUT", default=10.0),  # seconds per request to a channel
+    "MAX_ATTEMPTS": env.int("CHANNELS_MAX_ATTEMPTS", default=8),  # then the delivery has failed
+    # the n-th retry waits BACKOFF_BASE × 2^(n−1) s, at most BACKOFF_MAX (below the broker's visibility timeout)
+    "BACKOFF_BASE": 30,
+    "BACKOFF_MAX": 1800,
+    # webhooks to loopback addresses (tests, local development); private networks are refused regardless
+    "ALLOW_LOOPBACK": env.bool("CHANNELS_ALLOW_LOOPBACK", default=False),
 }
 
 LOGGING = {

@@ -1,12 +1,12 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
+from django.views.decorators.csp import csp_override
 from django.views.static import serve
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from newsroom.accounts.views import reset_password_page, verify_email_page
 from newsroom.health import healthz
-from newsroom.publishing.feeds import LatestRss
 
 api_v1 = [
     path("", include("newsroom.accounts.urls")),
@@ -18,12 +18,18 @@ api_v1 = [
 urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
-    path("feed/rss/", LatestRss(), name="feed-rss"),
+    # Swagger UI under its own CSP (settings.API_DOCS_CSP); the split view serves the init script as a file
+    path(
+        "api/docs/",
+        csp_override(settings.API_DOCS_CSP)(SpectacularSwaggerSplitView.as_view(url_name="schema")),
+        name="api-docs",
+    ),
     path("verify-email/", verify_email_page, name="verify-email"),
     path("reset-password/", reset_password_page, name="reset-password"),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    # readers: HTML pages, feeds, sitemap.xml, robots.txt
+    path("", include("newsroom.publishing.web_urls")),
 ]
 
 if not settings.PRODUCTION:

@@ -6,6 +6,7 @@ writes an ArticleEvent in the same transaction, and schedules side effects after
 
 from __future__ import annotations
 
+import logging
 import re
 from datetime import datetime, timedelta
 from typing import Any
@@ -62,6 +63,8 @@ from submissions.states import EDITABLE_STATES, TRANSITIONS, Action, RevisionKin
 
 __all__ = ["EDITABLE_STATES", "TRANSITIONS", "Action", "Status"]
 
+log = logging.getLogger(__name__)
+
 MODERATE = "submissions.moderate_article"
 RETRACT = "submissions.retract_article"
 APPROVE_FINAL = (
@@ -76,6 +79,18 @@ UPDATE_FIELDS = ("title", "lead", "body")
 
 
 # --- helpers ------------------------------------------------------------------------------------------------------
+
+
+def _after_commit(signal: Any, **kwargs: Any) -> None:
+    """Sends `signal` once the transaction commits, to every receiver even if one fails (each failure is
+    logged): the move stands whatever a listener does, and one listener's error never silences the others."""
+
+    def send() -> None:
+        for receiver, result in signal.send_robust(sender=Article, **kwargs):
+            if isinstance(result, Exception):
+                log.error("receiver %r of %s failed", receiver, kwargs, exc_info=result)
+
+    transaction.on_commit(send)
 
 
 def _locked(article_id: int) -> Article:
@@ -269,10 +284,7 @@ def article_submit(*, actor: Any, article_id: int) -> Article:
         data={"revision": revision.number},
     )
     # robust: if the broker is down the submission still stands; the beat sweeper dispatches its checks later
-    transaction.on_commit(
-        lambda: article_submitted.send(sender=Article, article_id=article.pk, revision_id=revision.pk),
-        robust=True,
-    )
+    _after_commit(article_submitted, article_id=article.pk, revision_id=revision.pk)
     return article
 
 
@@ -350,14 +362,12 @@ def _decided(article: Article, actor: Any, action: str, event: ArticleEvent, rea
         "event_id": event.pk,
     }
     # robust: the decision stands even if a listener fails (logged); the nightly recompute repairs trust levels
-    transaction.on_commit(lambda: article_decided.send(sender=Article, **payload), robust=True)
+    _after_commit(article_decided, **payload)
 
 
 def _public_change(article: Article, kind: str) -> None:
     article_id = article.pk
-    transaction.on_commit(
-        lambda: article_public_change.send(sender=Article, article_id=article_id, kind=kind), robust=True
-    )
+    _after_commit(article_public_change, article_id=article_id, kind=kind)
 
 
 @transaction.atomic
@@ -378,10 +388,7 @@ def article_edit(*, actor: Any, article_id: int, expected_version: int | None, *
         article.save(update_fields=["current_revision"])
         record_event(article=article, actor=actor, action=Action.EDIT, data={"revision": revision.number})
         # the edited text is checked too, so that the findings shown are those of the text under review
-        transaction.on_commit(
-            lambda: article_submitted.send(sender=Article, article_id=article.pk, revision_id=revision.pk),
-            robust=True,
-        )
+        _after_commit(article_submitted, article_id=article.pk, revision_id=revision.pk)
     return article
 
 
@@ -567,7 +574,7 @@ def _publish(article: Article, *, actor: Any) -> None:
             article.status = Status.SCHEDULED
             if attempt == 4:
                 raise
-    transaction.on_commit(lambda: article_published.send(sender=Article, article_id=article.pk), robust=True)
+    _after_commit(article_published, article_id=article.pk)
 
 
 @transaction.atomic
@@ -671,10 +678,7 @@ def article_propose_update(
     record_event(
         article=article, actor=actor, action=Action.UPDATE_PROPOSE, data={"revision": revision.number}
     )
-    transaction.on_commit(
-        lambda: article_submitted.send(sender=Article, article_id=article.pk, revision_id=revision.pk),
-        robust=True,
-    )
+    _after_commit(article_submitted, article_id=article.pk, revision_id=revision.pk)
     return article
 
 

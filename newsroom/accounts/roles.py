@@ -61,6 +61,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "moderation.add_lexiconentry",
         "moderation.change_lexiconentry",
         "moderation.decide_editorapplication",
+        # channels (Telegram, webhooks) and their delivery log
+        "channels.view_channel",
+        "channels.add_channel",
+        "channels.change_channel",
+        "channels.view_delivery",
+        "channels.view_deliveryattempt",
+        "channels.retry_delivery",
     ],
 }
 

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from knox.models import AuthToken
 from PIL import Image, ImageOps
 
-from newsroom.accounts import personal_data, tasks
+from newsroom.accounts import personal_data, signals, tasks
 from newsroom.accounts.models import Notification, RoleChange, TokenDevice, User, normalize_email
 from newsroom.accounts.roles import (
     CHIEF_EDITOR,
@@ -261,7 +261,16 @@ def user_update_profile(*, user: User, **fields: Any) -> User:
         setattr(user, name, fields[name])
     if changed:
         user.save(update_fields=changed)
+        if set(changed) - {"language"}:
+            _public_profile_changed(user)
     return user
+
+
+def _public_profile_changed(user: User) -> None:
+    user_id = user.pk
+    transaction.on_commit(
+        lambda: signals.public_profile_changed.send(sender=User, user_id=user_id), robust=True
+    )
 
 
 def _reencode_avatar(upload: Any) -> bytes:
@@ -284,12 +293,14 @@ def user_set_avatar(*, user: User, upload: Any) -> User:
     user.avatar.save("avatar.webp", ContentFile(data), save=True)
     if old:
         user.avatar.storage.delete(old)
+    _public_profile_changed(user)
     return user
 
 
 def user_remove_avatar(*, user: User) -> User:
     if user.avatar:
         user.avatar.delete(save=True)
+        _public_profile_changed(user)
     return user
 
 
@@ -379,6 +390,7 @@ def user_delete(*, user: User, password: str) -> None:
     user.deleted_at = timezone.now()
     user.trust_record = {}
     user.save()
+    _public_profile_changed(user)
 
 
 def account_personal_data(user: User) -> dict[str, Any]:

@@ -1,33 +1,102 @@
-from drf_spectacular.utils import extend_schema
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import BasePagination
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 
 from newsroom.api.pagination import NewestFirstCursorPagination
+from newsroom.publishing import selectors
 from newsroom.publishing.serializers import AuthorOutput, FeedArticleOutput, FeedItemOutput
-from submissions.selectors import public_author, published_article_by_slug, published_articles
+from submissions.selectors import public_author
+
+
+class RankedPagination(BasePagination):
+    """Search results, best first: offset pages with a `next` link and no COUNT."""
+
+    page_size, max_page_size = 20, 100
+
+    def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> list[Any]:
+        self.request = request
+        try:
+            self.limit = min(int(request.query_params.get("page_size", self.page_size)), self.max_page_size)
+            self.offset = max(int(request.query_params.get("offset", 0)), 0)
+        except ValueError:
+            raise ValidationError({"offset": ["A whole number is required."]}, code="invalid") from None
+        self.limit = max(self.limit, 1)
+        rows = list(queryset[self.offset : self.offset + self.limit + 1])
+        self.has_next = len(rows) > self.limit
+        return rows[: self.limit]
+
+    def get_paginated_response(self, data: Any) -> Response:
+        url = self.request.build_absolute_uri()
+        following = replace_query_param(url, "offset", self.offset + self.limit) if self.has_next else None
+        previous = None
+        if self.offset:
+            back = max(self.offset - self.limit, 0)
+            previous = replace_query_param(url, "offset", back) if back else remove_query_param(url, "offset")
+        return Response({"next": following, "previous": previous, "results": data})
+
+
+def _filters(request: Request) -> selectors.FeedFilters:
+    params = request.query_params
+    author = params.get("author")
+    if author not in (None, "") and not author.isdigit():
+        raise ValidationError({"author": ["A whole number is required."]}, code="invalid")
+    return selectors.FeedFilters(
+        category=params.get("category") or None,
+        tag=params.get("tag") or None,
+        region=params.get("region") or None,
+        author=int(author) if author else None,
+        language=params.get("language") or None,
+        q=(params.get("q") or "").strip()[:200] or None,
+    )
 
 
 class FeedApi(APIView):
+    """The published feed, newest first, in keyset (cursor) pages. With `q`: full-text search, best match
+    first (PostgreSQL: per-language morphology, title > lead > body), in offset pages without COUNT."""
+
     permission_classes = [AllowAny]
     authentication_classes: list = []
 
-    @extend_schema(responses={200: FeedItemOutput(many=True)}, tags=["feed"])
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("category", description="category slug", required=False, type=str),
+            OpenApiParameter("tag", required=False, type=str),
+            OpenApiParameter("region", required=False, type=str),
+            OpenApiParameter("author", description="author id", required=False, type=int),
+            OpenApiParameter("language", required=False, type=str),
+            OpenApiParameter("q", description="search words (Russian or English)", required=False, type=str),
+            OpenApiParameter("page_size", required=False, type=int),
+        ],
+        responses={200: FeedItemOutput(many=True)},
+        tags=["feed"],
+    )
     def get(self, request: Request) -> Response:
-        paginator = NewestFirstCursorPagination()
-        page = paginator.paginate_queryset(published_articles(), request, view=self)
+        filters = _filters(request)
+        paginator: Any = RankedPagination() if filters.q else NewestFirstCursorPagination()
+        page = paginator.paginate_queryset(selectors.feed(filters), request, view=self)
         data = FeedItemOutput(page, many=True, context={"request": request}).data
         return paginator.get_paginated_response(data)
 
 
 class FeedArticleApi(APIView):
+    """One article: text, media in responsive sizes, sources and provenance, corrections, and — once
+    retracted — the retraction notice (the URL keeps answering)."""
+
     permission_classes = [AllowAny]
     authentication_classes: list = []
 
     @extend_schema(responses={200: FeedArticleOutput}, tags=["feed"])
     def get(self, request: Request, slug: str) -> Response:
-        article = published_article_by_slug(slug=slug)
+        article = selectors.article_by_slug(slug)
         return Response(FeedArticleOutput(article, context={"request": request}).data)
 
 

@@ -5,3 +5,6 @@ class PublishingConfig(AppConfig):
     name = "newsroom.publishing"
     label = "publishing"
     verbose_name = "Publishing"
+
+    def ready(self) -> None:
+        from newsroom.publishing import receivers  # noqa: F401

@@ -1,16 +1,34 @@
 from typing import Any
 
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from submissions.media_apis import MediaOutput
 from submissions.models import Article
+
+DISCLAIMER = _(
+    "This news was written by a reader of the site, not by its staff. The editors reviewed it before "
+    "publication; the author is responsible for its content. Material taken from elsewhere belongs to its "
+    "owners and is credited under Sources."
+)
+
+
+class PublicMediaOutput(MediaOutput):
+    class Meta(MediaOutput.Meta):
+        fields = ["id", "url", "width", "height", "caption", "credit", "sizes"]
+        read_only_fields = fields
 
 
 class FeedItemOutput(serializers.ModelSerializer):
     category = serializers.SerializerMethodField()
     author = serializers.CharField(source="author.byline")
     author_id = serializers.IntegerField()
+    tags: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="name", many=True, read_only=True
+    )
+    cover = PublicMediaOutput(allow_null=True, read_only=True)
     url = serializers.SerializerMethodField()
 
     class Meta:
@@ -21,9 +39,12 @@ class FeedItemOutput(serializers.ModelSerializer):
             "lead",
             "language",
             "category",
+            "tags",
+            "region",
             "author",
             "author_id",
             "published_at",
+            "cover",
             "url",
         ]
 
@@ -42,6 +63,19 @@ class PublicCorrectionOutput(serializers.Serializer):
     published_at = serializers.DateTimeField(source="created_at")
 
 
+class PublicSourceOutput(serializers.Serializer):
+    kind = serializers.CharField()
+    url = serializers.CharField()
+    description = serializers.CharField()
+
+
+class ProvenanceOutput(serializers.Serializer):
+    own_reporting = serializers.BooleanField()
+    third_party_material = serializers.BooleanField()
+    sources = PublicSourceOutput(many=True)
+    disclaimer = serializers.CharField()
+
+
 class RetractionOutput(serializers.Serializer):
     retracted_at = serializers.DateTimeField()
     reason = serializers.CharField(source="retraction_reason")
@@ -53,9 +87,32 @@ class FeedArticleOutput(FeedItemOutput):
 
     corrections = PublicCorrectionOutput(many=True, read_only=True)
     retraction = serializers.SerializerMethodField()
+    media = PublicMediaOutput(many=True, read_only=True)
+    provenance = serializers.SerializerMethodField()
 
     class Meta(FeedItemOutput.Meta):
-        fields = [*FeedItemOutput.Meta.fields, "body", "status", "corrections", "retraction"]
+        fields = [
+            *FeedItemOutput.Meta.fields,
+            "body",
+            "body_html",
+            "status",
+            "media",
+            "provenance",
+            "corrections",
+            "retraction",
+        ]
+
+    @extend_schema_field(ProvenanceOutput)
+    def get_provenance(self, obj: Article) -> dict[str, Any]:
+        """Which material is the contributor's own and which is third-party, with its sources."""
+        return {
+            "own_reporting": not obj.has_third_party_material,
+            "third_party_material": obj.has_third_party_material,
+            "sources": [
+                {"kind": s.kind, "url": s.url, "description": s.description} for s in obj.sources.all()
+            ],
+            "disclaimer": str(DISCLAIMER),
+        }
 
     @extend_schema_field(RetractionOutput(allow_null=True))
     def get_retraction(self, obj: Article) -> dict[str, Any] | None:

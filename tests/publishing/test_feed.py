@@ -72,4 +72,4 @@ def test_rss_parses_back_with_the_published_items(client, publish, draft):
     assert not feed.bozo, feed.bozo_exception
     assert feed.version == "rss20"
     assert [e.title for e in feed.entries] == [article.title]
-    assert feed.entries[0].link.endswith(f"/api/v1/feed/{article.slug}/")
+    assert feed.entries[0].link.endswith(f"/news/{article.slug}/")

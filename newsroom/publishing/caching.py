@@ -1,0 +1,105 @@
+"""Conditional GET and the rendered-response cache of everything public (feed API, feeds, HTML pages).
+
+- `public_state()` is one primary-key read of PublicationClock, done before the view: `conditional` answers 304
+  from it without running the view. ETags are weak and name the clock's generation plus the request's path,
+  query and language; Last-Modified is the clock's `changed_at`.
+- `cached_public` keeps the rendered response in the cache (Redis on the real stack) under the same key, so a
+  new generation — bumped by `bump()` on publish, approved update, correction and retraction — invalidates
+  every cached page at once without deleting anything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from datetime import UTC, datetime
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import F
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone, translation
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.views.decorators.http import condition
+
+from newsroom.publishing.models import PublicationClock
+
+
+def public_state() -> tuple[int, datetime]:
+    clock = PublicationClock.objects.filter(pk=1).values_list("generation", "changed_at").first()
+    if clock is None:  # nothing published yet
+        return 0, datetime(2000, 1, 1, tzinfo=UTC)
+    return clock
+
+
+def bump() -> None:
+    """Something public changed: new ETags, new cache keys. Called in the transaction of the change."""
+    now = timezone.now()
+    updated = PublicationClock.objects.filter(pk=1).update(generation=F("generation") + 1, changed_at=now)
+    if not updated:
+        PublicationClock.objects.get_or_create(pk=1, defaults={"generation": 1, "changed_at": now})
+
+
+def _variant(request: HttpRequest) -> str:
+    raw = f"{request.path}?{request.META.get('QUERY_STRING', '')}|{translation.get_language()}"
+    return hashlib.blake2b(raw.encode(), digest_size=8).hexdigest()
+
+
+def _state(request: HttpRequest) -> tuple[int, datetime]:
+    # computed once per request, shared by the ETag, Last-Modified and cache-key functions
+    if not hasattr(request, "_public_state"):
+        request._public_state = public_state()  # type: ignore[attr-defined]
+    return request._public_state  # type: ignore[attr-defined]
+
+
+def _stamp(request: HttpRequest) -> str:
+    """The generation and the time it began: unique even if the clock's row is ever restored to an older one."""
+    generation, changed = _state(request)
+    return f"{generation}.{int(changed.timestamp() * 1000)}"
+
+
+def _etag(request: HttpRequest, *args: Any, **kwargs: Any) -> str:
+    return f"{_stamp(request)}-{_variant(request)}"
+
+
+def _last_modified(request: HttpRequest, *args: Any, **kwargs: Any) -> datetime:
+    return _state(request)[1]
+
+
+def public(view: Callable[..., Any]) -> Callable[..., Any]:
+    """For public GET views: 304 from one cheap query, the rendered response cached per generation, and
+    `Cache-Control: public, max-age=...`. Works on plain Django views and on DRF APIView methods' dispatch."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        if request.method not in ("GET", "HEAD"):
+            return view(request, *args, **kwargs)
+        key = f"public:{_stamp(request)}:{_variant(request)}"
+        cached = cache.get(key)
+        if cached is not None:
+            response = HttpResponse(cached["content"], status=cached["status"], content_type=cached["type"])
+        else:
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render") and callable(response.render):
+                response = response.render()
+            if response.status_code == 200 and not getattr(response, "streaming", False):
+                cache.set(
+                    key,
+                    {"content": response.content, "status": 200, "type": response["Content-Type"]},
+                    settings.PUBLIC_CACHE_SECONDS,
+                )
+        patch_cache_control(response, public=True, max_age=settings.PUBLIC_MAX_AGE)
+        patch_vary_headers(response, ["Accept-Language"])
+        return response
+
+    conditional = condition(etag_func=_etag, last_modified_func=_last_modified)(wrapped)
+    return wraps(view)(conditional)
+
+
+def bump_after_commit() -> None:
+    """For signal receivers running after commit: bump in its own transaction."""
+    with transaction.atomic():
+        bump()

@@ -1,0 +1,91 @@
+"""What readers get: the published feed with its filters and search, one article, the corrections."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+
+from newsroom.publishing import search as fulltext
+from submissions.errors import NotFound
+from submissions.models import Article, Correction, Media, Source
+from submissions.states import Status
+
+
+@dataclass
+class FeedFilters:
+    category: str | None = None  # slug
+    tag: str | None = None
+    region: str | None = None
+    author: int | None = None
+    language: str | None = None
+    q: str | None = None
+
+
+def feed(filters: FeedFilters | None = None) -> QuerySet[Article]:
+    """Published articles, newest first (or best match first with `q` on PostgreSQL). A fixed number of queries
+    whatever the page size: joins for category and author, one prefetch for tags."""
+    filters = filters or FeedFilters()
+    qs = Article.objects.filter(status=Status.PUBLISHED)
+    if filters.category:
+        qs = qs.filter(category__slug=filters.category)
+    if filters.tag:
+        qs = qs.filter(tags__name=filters.tag.strip().lower())
+    if filters.region:
+        qs = qs.filter(region__iexact=filters.region)
+    if filters.author is not None:
+        qs = qs.filter(author_id=filters.author)
+    if filters.language:
+        qs = qs.filter(language=filters.language)
+    qs = qs.select_related("category", "author", "cover").prefetch_related("tags")
+    if filters.q:
+        return fulltext.search(qs, filters.q)
+    return qs.order_by("-published_at", "-id")
+
+
+def article_by_slug(slug: str) -> Article:
+    """A published article, or a retracted one: its URL keeps answering, with the retraction notice."""
+    article = (
+        Article.objects.filter(status__in=(Status.PUBLISHED, Status.RETRACTED), slug=slug)
+        .select_related("author", "category", "cover")
+        .prefetch_related(
+            "tags",
+            Prefetch("sources", queryset=Source.objects.order_by("position", "id")),
+            Prefetch("media", queryset=Media.objects.order_by("position", "id")),
+            Prefetch("corrections", queryset=Correction.objects.order_by("created_at", "id")),
+        )
+        .first()
+    )
+    if article is None:
+        raise NotFound()
+    return article
+
+
+def corrections_and_retractions(limit: int = 50) -> list[dict[str, Any]]:
+    """The corrections feed: corrections and retractions, newest first."""
+    corrections: list[dict[str, Any]] = [
+        {
+            "kind": "correction",
+            "at": c.created_at,
+            "article": c.article,
+            "text": c.text,
+            "id": f"correction-{c.pk}",
+        }
+        for c in Correction.objects.select_related("article", "article__author").order_by(
+            "-created_at", "-id"
+        )[:limit]
+    ]
+    retractions: list[dict[str, Any]] = [
+        {
+            "kind": "retraction",
+            "at": a.retracted_at,
+            "article": a,
+            "text": a.retraction_reason,
+            "id": f"retraction-{a.pk}",
+        }
+        for a in Article.objects.filter(status=Status.RETRACTED, retracted_at__isnull=False)
+        .select_related("author")
+        .order_by("-retracted_at", "-id")[:limit]
+    ]
+    return sorted(corrections + retractions, key=lambda e: e["at"], reverse=True)[:limit]
