@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 DEPLOY_ENV := NEWSROOM_MODE=production SECRET_KEY=$$($(PY) -c 'import secrets;print(secrets.token_urlsafe(64))') \
 	ALLOWED_HOSTS=news.example.org EMAIL_URL=smtp+tls://mailer:secret@mail.example.org:587 NEWSROOM_VAR_DIR=$$(mktemp -d)
 
-.PHONY: run test lint fmt venv clean worker beat compose-check
+.PHONY: run test lint fmt venv clean worker beat compose-check bench
 
 venv: $(STAMP)
 $(STAMP): pyproject.toml
@@ -49,3 +49,9 @@ compose-check:
 
 clean:
 	rm -rf $(VENV) var *.egg-info .pytest_cache .mypy_cache .ruff_cache
+
+## bench: speed, scale and memory against same-run baselines on PostgreSQL + Redis (DATABASE_URL, REDIS_URL);
+##        BENCH_SCALE articles (default 100000) in a database of their own; results in bench/results/
+bench: venv
+	$(PY) -m pip install --quiet -e '.[dev,bench]'
+	$(PY) bench/run.py

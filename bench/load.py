@@ -1,0 +1,87 @@
+"""A small HTTP load client: threads with keep-alive connections (http.client), a fixed number of requests per
+scenario, latencies in milliseconds. Runs in its own process, pinned away from the servers where possible."""
+
+from __future__ import annotations
+
+import http.client
+import statistics
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass
+class Result:
+    requests: int
+    errors: int
+    seconds: float
+    latencies_ms: list[float]
+
+    def percentile(self, q: float) -> float:
+        values = sorted(self.latencies_ms)
+        if not values:
+            return float("nan")
+        return values[min(len(values) - 1, round(q / 100 * (len(values) - 1)))]
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "requests": self.requests,
+            "errors": self.errors,
+            "throughput_rps": round(self.requests / self.seconds, 1) if self.seconds else 0.0,
+            "p50_ms": round(self.percentile(50), 2),
+            "p95_ms": round(self.percentile(95), 2),
+            "p99_ms": round(self.percentile(99), 2),
+            "mean_ms": round(statistics.fmean(self.latencies_ms), 2) if self.latencies_ms else None,
+        }
+
+
+def run(
+    host: str,
+    port: int,
+    paths: list[str],
+    *,
+    requests: int,
+    concurrency: int,
+    headers: dict[str, str] | None = None,
+    expect: int = 200,
+) -> Result:
+    latencies: list[float] = []
+    errors = 0
+    lock = threading.Lock()
+    counter = iter(range(requests))
+
+    def worker() -> None:
+        nonlocal errors
+        connection = http.client.HTTPConnection(host, port, timeout=30)
+        mine: list[float] = []
+        failed = 0
+        for n in counter:
+            path = paths[n % len(paths)]
+            started = time.perf_counter()
+            try:
+                connection.request("GET", path, headers=headers or {})
+                response = connection.getresponse()
+                response.read()
+                if response.status != expect:
+                    failed += 1
+            except (OSError, http.client.HTTPException):
+                failed += 1
+                connection.close()
+                connection = http.client.HTTPConnection(host, port, timeout=30)
+                continue
+            mine.append((time.perf_counter() - started) * 1000)
+        connection.close()
+        with lock:
+            latencies.extend(mine)
+            errors += failed
+
+    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return Result(
+        requests=requests, errors=errors, seconds=time.perf_counter() - started, latencies_ms=latencies
+    )
