@@ -9,8 +9,31 @@ from django.db.models import Prefetch, QuerySet
 
 from newsroom.publishing import search as fulltext
 from submissions.errors import NotFound
-from submissions.models import Article, Correction, Media, Source
+from submissions.models import Article, Correction, Media, Source, Tag
 from submissions.states import Status
+
+FEED_COLUMNS = (
+    "slug",
+    "title",
+    "lead",
+    "language",
+    "region",
+    "status",
+    "published_at",
+    "author_id",
+    "category__slug",
+    "category__name_ru",
+    "category__name_en",
+    "author__pen_name",
+    "author__display_name",
+    "author__deleted_at",
+    "cover__file",
+    "cover__width",
+    "cover__height",
+    "cover__caption",
+    "cover__credit",
+    "cover__sizes",
+)
 
 
 @dataclass
@@ -38,7 +61,12 @@ def feed(filters: FeedFilters | None = None) -> QuerySet[Article]:
         qs = qs.filter(author_id=filters.author)
     if filters.language:
         qs = qs.filter(language=filters.language)
-    qs = qs.select_related("category", "author", "cover").prefetch_related("tags")
+    # a list item never shows the body: only the columns it does show are fetched (no TOASTed bodies read)
+    qs = (
+        qs.select_related("category", "author", "cover")
+        .only(*FEED_COLUMNS)
+        .prefetch_related(Prefetch("tags", queryset=Tag.objects.only("name")))
+    )
     if filters.q:
         return fulltext.search(qs, filters.q)
     return qs.order_by("-published_at", "-id")
