@@ -13,8 +13,6 @@ from submissions.errors import NotFound
 from submissions.models import Article, ConflictDeclaration, StageSignoff
 from submissions.states import Status
 
-QUEUE_STATES = ("in_review", "update")  # "update": a published article with an author's pending update
-
 
 def with_review_details(qs: QuerySet[Article]) -> QuerySet[Article]:
     return qs.select_related(

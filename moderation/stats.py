@@ -14,15 +14,8 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from submissions.models import Article, ArticleEvent
-from submissions.states import Action, Status
+from submissions.states import DECISIONS, Action, Status
 
-DECISIONS = (
-    Action.APPROVE,
-    Action.REJECT,
-    Action.REQUEST_CHANGES,
-    Action.UPDATE_APPROVE,
-    Action.UPDATE_REJECT,
-)
 # when a review starts: the checks finished, an appeal, an unscheduled article back in the queue, a proposed update
 REVIEW_STARTS = (Action.CHECKS_COMPLETE, Action.APPEAL, Action.UNSCHEDULE, Action.UPDATE_PROPOSE)
 

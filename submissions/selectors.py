@@ -52,27 +52,6 @@ def revision_get(*, article: Article, number: int) -> Any:
     return revision
 
 
-def published_articles() -> QuerySet[Article]:
-    return (
-        Article.objects.filter(status=Status.PUBLISHED)
-        .select_related("category", "author")
-        .order_by("-published_at", "-id")
-    )
-
-
-def published_article_by_slug(*, slug: str) -> Article:
-    """A published article, or a retracted one: its URL keeps working and shows the retraction notice."""
-    article = (
-        Article.objects.filter(status__in=(Status.PUBLISHED, Status.RETRACTED), slug=slug)
-        .select_related("author", "category")
-        .prefetch_related("corrections")
-        .first()
-    )
-    if article is None:
-        raise NotFound()
-    return article
-
-
 def active_categories() -> QuerySet[Category]:
     return Category.objects.filter(is_active=True)
 
