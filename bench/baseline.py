@@ -1,5 +1,8 @@
 """The physical floor for the feed: the same SQL as the feed API, run through psycopg and dumped with orjson, in
-a bare WSGI app served by the same gunicorn settings. No Django, no serializers, no middleware."""
+a bare WSGI app served by the same gunicorn settings. No Django, no serializers, no middleware.
+
+The statements of page 1 and of search are the API's own, compiled by Django (bench/inproc.py `sql`) and read
+from the file named by BENCH_SQL; the deep page's keyset statement is written out below."""
 
 from __future__ import annotations
 
@@ -13,6 +16,9 @@ from psycopg.rows import dict_row
 
 DSN = os.environ["DATABASE_URL"]
 _local: dict[str, Any] = {}
+STATEMENTS: dict[str, list[Any]] = (
+    orjson.loads(open(os.environ["BENCH_SQL"], "rb").read()) if os.environ.get("BENCH_SQL") else {}  # noqa: SIM115
+)
 
 FEED_SQL = """
 SELECT a.slug, a.title, a.lead, a.language, a.region, a.published_at, a.author_id,
@@ -22,15 +28,6 @@ SELECT a.slug, a.title, a.lead, a.language, a.region, a.published_at, a.author_i
   JOIN accounts_user u ON u.id = a.author_id
  WHERE a.status = 'published' {after}
  ORDER BY a.published_at DESC, a.id DESC
- LIMIT 20
-"""
-SEARCH_SQL = """
-SELECT a.slug, a.title, a.lead, a.published_at, ts_rank(e.vector, q) AS rank
-  FROM submissions_article a
-  JOIN publishing_searchentry e ON e.article_id = a.id,
-       websearch_to_tsquery('russian', %(q)s) q
- WHERE a.status = 'published' AND e.config = 'russian' AND e.vector @@ q
- ORDER BY rank DESC, a.published_at DESC, a.id DESC
  LIMIT 20
 """
 
@@ -44,8 +41,10 @@ def _connection() -> psycopg.Connection:
 def application(environ: dict[str, Any], start_response: Any) -> list[bytes]:
     params = {k: v[0] for k, v in parse_qs(environ.get("QUERY_STRING", "")).items()}
     with _connection().cursor() as cursor:
-        if environ.get("PATH_INFO") == "/search":
-            cursor.execute(SEARCH_SQL, {"q": params["q"]})
+        name = environ.get("PATH_INFO", "/").strip("/")
+        if name in STATEMENTS:  # the API's own statement: page 1, or a search
+            statement, values = STATEMENTS[name]
+            cursor.execute(statement, values)
         elif "before" in params:  # keyset: the page after (published_at, id)
             at, ident = params["before"].split("|")
             cursor.execute(

@@ -43,45 +43,68 @@ def run(
     *,
     requests: int,
     concurrency: int,
-    headers: dict[str, str] | None = None,
-    expect: int = 200,
+    headers: dict[str, str] | list[dict[str, str]] | None = None,
+    expect: int | tuple[int, ...] = 200,
+    method: str = "GET",
+    stop_on: int | None = None,
 ) -> Result:
+    """`requests` requests over `concurrency` keep-alive connections; `headers` may be one dict per connection
+    (e.g. each editor's token). A response with status `stop_on` (e.g. 204: nothing left to claim) ends the run
+    early and is not counted."""
+    expected = (expect,) if isinstance(expect, int) else expect
+    done = threading.Event()
     latencies: list[float] = []
     errors = 0
+    sent = 0
     lock = threading.Lock()
     counter = iter(range(requests))
 
-    def worker() -> None:
-        nonlocal errors
-        connection = http.client.HTTPConnection(host, port, timeout=30)
+    def worker(mine_headers: dict[str, str]) -> None:
+        nonlocal errors, sent
+        connection = http.client.HTTPConnection(host, port, timeout=180)
         mine: list[float] = []
-        failed = 0
+        failed = count = 0
         for n in counter:
+            if done.is_set():
+                break
+            count += 1
             path = paths[n % len(paths)]
             started = time.perf_counter()
             try:
-                connection.request("GET", path, headers=headers or {})
+                connection.request(method, path, headers=mine_headers)
                 response = connection.getresponse()
                 response.read()
-                if response.status != expect:
+                if response.status == stop_on:
+                    done.set()
+                    count -= 1
+                    break
+                if response.status not in expected:
                     failed += 1
             except (OSError, http.client.HTTPException):
                 failed += 1
                 connection.close()
-                connection = http.client.HTTPConnection(host, port, timeout=30)
+                connection = http.client.HTTPConnection(host, port, timeout=180)
                 continue
             mine.append((time.perf_counter() - started) * 1000)
         connection.close()
         with lock:
             latencies.extend(mine)
             errors += failed
+            sent += count
 
-    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    per_connection = headers if isinstance(headers, list) else [headers or {}] * concurrency
+    threads = [
+        threading.Thread(target=worker, args=(per_connection[i % len(per_connection)],))
+        for i in range(concurrency)
+    ]
     started = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     return Result(
-        requests=requests, errors=errors, seconds=time.perf_counter() - started, latencies_ms=latencies
+        requests=sent,
+        errors=errors,
+        seconds=time.perf_counter() - started,
+        latencies_ms=latencies,
     )

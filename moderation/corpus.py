@@ -538,12 +538,19 @@ class CorpusGenerator:
         return " ".join(words) + "."
 
     def _paragraphs(self, language: str) -> str:
-        paragraphs = []
-        for _ in range(int(self.rng.integers(3, 8))):
-            sentences = [
-                self._sentence(language, int(self.rng.integers(8, 22)))
-                for _ in range(int(self.rng.integers(2, 5)))
-            ]
+        """3–7 paragraphs of 2–4 sentences of 8–21 words, every word drawn in one call."""
+        shape = [
+            [int(n) for n in self.rng.integers(8, 22, size=int(self.rng.integers(2, 5)))]
+            for _ in range(int(self.rng.integers(3, 8)))
+        ]
+        words = self._words(language, sum(sum(p) for p in shape))
+        paragraphs, at = [], 0
+        for lengths in shape:
+            sentences = []
+            for n in lengths:
+                sentence = words[at : at + n]
+                at += n
+                sentences.append(" ".join([sentence[0].capitalize(), *sentence[1:]]) + ".")
             paragraphs.append(" ".join(sentences))
         return "\n\n".join(paragraphs)
 

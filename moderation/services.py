@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
-from django.db.models import Q
+from django.db import connection, transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from moderation import selectors
@@ -34,12 +35,78 @@ def claim_next(actor: Any, *, scope: str = "mine") -> Article | None:
     if not actor.has_perm(workflow.MODERATE):
         raise NotAllowed()
     now = timezone.now()
-    candidates = selectors.queue_for(actor, scope=scope).filter(_unclaimed(now))
-    article = candidates.select_for_update(skip_locked=True, of=("self",)).order_by("queue_key", "id").first()
-    if article is None:
+    waiting = selectors.queue_for(actor, scope=scope)
+    if connection.vendor == "postgresql":
+        return _claim_next_in_one_statement(actor, waiting, now)
+    with transaction.atomic():
+        article = (
+            waiting.filter(_unclaimed(now))
+            .select_for_update(skip_locked=True, of=("self",))
+            .only("id", "status", "claimed_by_id", "claim_expires_at")
+            .order_by("queue_key", "id")
+            .first()
+        )
+        if article is None:
+            return None
+        _take(article, actor)
+        return article
+
+
+_CLAIM_NEXT = """
+WITH unclaimed AS ({unclaimed}),
+     expired AS ({expired}),
+     picked AS (
+        SELECT id FROM (SELECT * FROM unclaimed UNION ALL SELECT * FROM expired) AS top
+         ORDER BY queue_key, id LIMIT 1),
+     taken AS (
+        UPDATE submissions_article a SET claimed_by_id = %s, claim_expires_at = %s
+          FROM picked WHERE a.id = picked.id
+        RETURNING a.id, a.status)
+INSERT INTO submissions_articleevent (article_id, actor_id, action, from_status, to_status, message, data, created_at)
+SELECT id, %s, %s, status, status, '', %s::jsonb, %s FROM taken
+RETURNING article_id, from_status
+"""
+
+
+def _claim_next_in_one_statement(actor: Any, waiting: QuerySet[Article], now: Any) -> Article | None:
+    """PostgreSQL: the pick, the lease and its audit event in a single statement — one round trip and one commit
+    per claim, which is what lets 8 editors claim several hundred articles a second.
+
+    The pick is the better of two (each compiled by Django from the queryset, with every exclusion, and locked
+    with SKIP LOCKED): the top unclaimed article, walked on article_unclaimed_idx, and the top article whose
+    lease has expired, found by expiry on article_lease_idx. A single OR-ed walk of the queue would step over
+    every held lease at its head, and slow down as claims pile up. The rows written are those of _take()."""
+    until = now + timedelta(minutes=settings.NEWSROOM["CLAIM_MINUTES"])
+
+    def top(qs: QuerySet[Article]) -> tuple[str, tuple[Any, ...]]:
+        picked = qs.select_for_update(skip_locked=True, of=("self",)).order_by("queue_key", "id")
+        return picked.values("id", "queue_key")[:1].query.sql_with_params()
+
+    with transaction.atomic():
+        unclaimed, unclaimed_params = top(waiting.filter(claimed_by__isnull=True))
+        expired, expired_params = top(waiting.filter(claimed_by__isnull=False, claim_expires_at__lte=now))
+        data = json.dumps({"until": until.isoformat(), "renewal": False})
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _CLAIM_NEXT.format(unclaimed=unclaimed, expired=expired),
+                [
+                    *unclaimed_params,
+                    *expired_params,
+                    actor.pk,
+                    until,
+                    actor.pk,
+                    str(Action.CLAIM),
+                    data,
+                    now,
+                ],
+            )
+            row = cursor.fetchone()
+    if row is None:
         return None
-    _take(article, actor)
-    return article
+    # the instance claim_next returns on every database: these fields loaded, the others deferred
+    return Article.from_db(
+        "default", ["id", "status", "claimed_by_id", "claim_expires_at"], [row[0], row[1], actor.pk, until]
+    )
 
 
 @transaction.atomic

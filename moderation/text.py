@@ -42,6 +42,7 @@ _CYRILLIC_LOOKALIKES = set("abcehkmoptxyur3046")
 _LATIN_LOOKALIKES = set("авсенкмортху")
 
 
+@lru_cache(maxsize=100_000)  # pure; a language's texts share most of their words
 def _fold_token(token: str) -> str:
     """A word mixing scripts is written in the script its look-alike letters can be folded into: "ПpuBeT" →
     "привет", "frее" (with Cyrillic е) → "free"; pure Latin leetspeak "fr33" → "free"."""

@@ -134,6 +134,18 @@ class Article(models.Model):
             models.Index(
                 fields=["queue_key", "id"], name="article_queue_idx", condition=Q(queue_key__isnull=False)
             ),
+            # claim-next's two picks: the top unclaimed article (the walk never passes over held leases, however
+            # many there are), and the expired leases by expiry
+            models.Index(
+                fields=["queue_key", "id"],
+                name="article_unclaimed_idx",
+                condition=Q(queue_key__isnull=False, claimed_by__isnull=True),
+            ),
+            models.Index(
+                fields=["claim_expires_at"],
+                name="article_lease_idx",
+                condition=Q(queue_key__isnull=False, claimed_by__isnull=False),
+            ),
             models.Index(fields=["status", "publish_at"], name="article_due_idx"),
             models.Index(fields=["author", "-created_at"], name="article_author_idx"),
         ]

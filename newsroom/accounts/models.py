@@ -100,11 +100,15 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def byline(self) -> str:
         """The public name: the pen name if set (source safety), else the display name."""
-        if self.pen_name:
-            return self.pen_name
-        if self.deleted_at is not None:
+        return self.byline_of(self.pen_name, self.display_name, self.deleted_at)
+
+    @staticmethod
+    def byline_of(pen_name: str, display_name: str, deleted_at: Any) -> str:
+        if pen_name:
+            return pen_name
+        if deleted_at is not None:
             return str(_("former contributor"))
-        return self.display_name
+        return display_name
 
     def get_full_name(self) -> str:
         return self.display_name

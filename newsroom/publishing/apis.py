@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 
 from newsroom.api.pagination import NewestFirstCursorPagination
 from newsroom.publishing import selectors
-from newsroom.publishing.serializers import AuthorOutput, FeedArticleOutput, FeedItemOutput
+from newsroom.publishing.serializers import AuthorOutput, FeedArticleOutput, FeedItemOutput, feed_items
 from submissions.selectors import public_author
 
 
@@ -82,9 +82,9 @@ class FeedApi(APIView):
     def get(self, request: Request) -> Response:
         filters = _filters(request)
         paginator: Any = RankedPagination() if filters.q else NewestFirstCursorPagination()
-        page = paginator.paginate_queryset(selectors.feed(filters), request, view=self)
-        data = FeedItemOutput(page, many=True, context={"request": request}).data
-        return paginator.get_paginated_response(data)
+        rows = paginator.paginate_queryset(selectors.feed_rows(filters), request, view=self)
+        tags = selectors.tags_of([row["id"] for row in rows])
+        return paginator.get_paginated_response(feed_items(rows, tags, request))
 
 
 class FeedArticleApi(APIView):

@@ -624,3 +624,27 @@ def test_stats(api, editor, queued):
     (row,) = stats["decisions_per_editor"]
     assert (row["editor"]["id"], row["approve"], row["reject"], row["total"]) == (editor.pk, 1, 1, 2)
     assert waiting.pk
+
+
+def test_claim_next_prefers_an_expired_lease_of_higher_priority_and_records_the_claim(editor, queued):
+    """claim-next takes the better of the top unclaimed article and the top expired lease (two index walks on
+    PostgreSQL, one on SQLite): an expired lease at the head of the queue is handed out before anything behind
+    it, without waiting for the beat task to free it."""
+    first, second = sorted([queued(), queued()], key=lambda a: (a.queue_key, a.pk))
+    other = UserFactory(role=EDITOR)
+    taken = services.claim_next(editor, scope="all")
+    assert taken is not None and taken.pk == first.pk and taken.claimed_by_id == editor.pk
+    assert services.claim_next(other, scope="all").pk == second.pk  # the held lease is skipped
+    first.refresh_from_db()
+    with time_machine.travel(first.claim_expires_at + timedelta(seconds=1), tick=False):
+        third = UserFactory(role=EDITOR)
+        again = services.claim_next(third, scope="all")
+        assert again is not None and again.pk == first.pk
+        # second's lease, taken a moment later, has expired too: it comes next, then nothing is left
+        assert services.claim_next(UserFactory(role=EDITOR), scope="all").pk == second.pk
+        assert services.claim_next(UserFactory(role=EDITOR), scope="all") is None
+    first.refresh_from_db()
+    assert first.claimed_by_id == third.pk
+    event = ArticleEvent.objects.filter(article=first, action=Action.CLAIM, actor=third).get()
+    assert event.from_status == event.to_status == Status.IN_REVIEW
+    assert event.data == {"until": first.claim_expires_at.isoformat(), "renewal": False}
