@@ -47,10 +47,12 @@ def run(
     expect: int | tuple[int, ...] = 200,
     method: str = "GET",
     stop_on: int | None = None,
+    max_seconds: float | None = None,
 ) -> Result:
     """`requests` requests over `concurrency` keep-alive connections; `headers` may be one dict per connection
     (e.g. each editor's token). A response with status `stop_on` (e.g. 204: nothing left to claim) ends the run
-    early and is not counted."""
+    early and is not counted. `max_seconds` ends it after that long, whatever is left (a slow scenario at a
+    large scale gives fewer samples rather than hours)."""
     expected = (expect,) if isinstance(expect, int) else expect
     done = threading.Event()
     latencies: list[float] = []
@@ -65,7 +67,7 @@ def run(
         mine: list[float] = []
         failed = count = 0
         for n in counter:
-            if done.is_set():
+            if done.is_set() or (deadline is not None and time.perf_counter() > deadline):
                 break
             count += 1
             path = paths[n % len(paths)]
@@ -98,6 +100,7 @@ def run(
         for i in range(concurrency)
     ]
     started = time.perf_counter()
+    deadline = started + max_seconds if max_seconds else None
     for thread in threads:
         thread.start()
     for thread in threads:

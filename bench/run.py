@@ -156,10 +156,22 @@ def _worker_rss_mb(master: subprocess.Popen[bytes]) -> float:
     return round(peak / 1024, 1)
 
 
+SCENARIO_SECONDS = float(os.environ.get("BENCH_SCENARIO_SECONDS", "90"))
+
+
 def _measure(port: int, paths: list[str], requests: int = REQUESTS, **kwargs: Any) -> dict[str, Any]:
+    """`requests` requests (after a warm-up of a tenth), or as many as BENCH_SCENARIO_SECONDS allow."""
     warm = max(CONCURRENCY, min(200, requests // 10))
-    load.run("127.0.0.1", port, paths, requests=warm, concurrency=CONCURRENCY, **kwargs)
-    return load.run("127.0.0.1", port, paths, requests=requests, concurrency=CONCURRENCY, **kwargs).summary()
+    load.run("127.0.0.1", port, paths, requests=warm, concurrency=CONCURRENCY, max_seconds=10, **kwargs)
+    return load.run(
+        "127.0.0.1",
+        port,
+        paths,
+        requests=requests,
+        concurrency=CONCURRENCY,
+        max_seconds=SCENARIO_SECONDS,
+        **kwargs,
+    ).summary()
 
 
 def _inproc(env: dict[str, str], *args: object) -> dict[str, Any]:
