@@ -7,7 +7,6 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -38,6 +37,7 @@ from moderation.timeline import timeline
 from newsroom.api.conditional import IF_MATCH, expected_version, stale_version, with_etag
 from newsroom.api.errors import PreconditionFailed
 from newsroom.api.inputs import validated
+from newsroom.api.pagination import LIMIT_OFFSET_PARAMETERS, StrictLimitOffsetPagination, offset_page
 from newsroom.api.permissions import HasModelPermission, IsContributor, IsEditor
 from submissions import workflow
 from submissions.models import Article, ConflictDeclaration, RejectionReason
@@ -82,7 +82,10 @@ def _flag(request: Request, name: str) -> bool | None:
 
 
 def _scope(request: Request) -> str:
-    return "all" if request.query_params.get("scope") == "all" else "mine"
+    scope = request.query_params.get("scope") or "mine"
+    if scope not in ("mine", "all"):
+        raise ValidationError({"scope": [_("Use mine or all.")]}, code="invalid")
+    return scope
 
 
 _QUEUE_PARAMETERS = [
@@ -121,7 +124,10 @@ class QueueApi(APIView):
     permission_classes = [IsEditor]
 
     @extend_schema(
-        parameters=_QUEUE_PARAMETERS, responses={200: QueueItemOutput(many=True)}, tags=["moderation"]
+        parameters=[*_QUEUE_PARAMETERS, *LIMIT_OFFSET_PARAMETERS],
+        responses={200: offset_page(QueueItemOutput, "QueuePage")},
+        operation_id="v1_moderation_queue_list",
+        tags=["moderation"],
     )
     def get(self, request: Request) -> Response:
         params = request.query_params
@@ -136,7 +142,7 @@ class QueueApi(APIView):
             overdue=_flag(request, "overdue"),
             appeal=_flag(request, "appeal"),
         )
-        paginator = LimitOffsetPagination()
+        paginator = StrictLimitOffsetPagination()
         page = paginator.paginate_queryset(selectors.review_queue(request.user, filters), request, view=self)
         return paginator.get_paginated_response(QueueItemOutput(page, many=True).data)
 

@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 
 from moderation import audit
 from moderation.stats import moderation_stats
+from newsroom.api.inputs import query_int
 from newsroom.api.permissions import HasModelPermission, IsEditor
 from submissions.workflow import EXPORT_AUDIT
 
@@ -39,13 +40,7 @@ _FILTERS = [
 
 
 def _int(request: Request, name: str) -> int | None:
-    value = request.query_params.get(name)
-    if value in (None, ""):
-        return None
-    try:
-        return int(value)
-    except ValueError:
-        raise ValidationError({name: [_("A whole number is required.")]}, code="invalid") from None
+    return query_int(request, name)
 
 
 def _time(request: Request, name: str) -> datetime | None:
@@ -126,7 +121,9 @@ class AuditExportApi(APIView):
 
     @extend_schema(
         parameters=_FILTERS,
-        responses={200: OpenApiResponse(response=OpenApiTypes.STR, description="text/csv")},
+        responses={
+            (200, "text/csv"): OpenApiResponse(response=OpenApiTypes.STR, description="CSV, UTF-8 with BOM")
+        },
         tags=["moderation"],
     )
     def get(self, request: Request) -> Any:

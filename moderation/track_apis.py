@@ -23,6 +23,7 @@ from moderation.serializers import (
     VerdictInput,
 )
 from newsroom.api.inputs import validated
+from newsroom.api.pagination import LIMIT_OFFSET_PARAMETERS, StrictLimitOffsetPagination, offset_page
 from newsroom.api.permissions import HasModelPermission, IsContributor
 
 
@@ -103,18 +104,20 @@ class ApplicationsApi(APIView):
     permission_classes = [CanDecideApplications]
 
     @extend_schema(
-        parameters=[OpenApiParameter("state", enum=EditorApplication.State.values, required=False)],
-        responses={200: ApplicationOutput(many=True)},
+        parameters=[
+            OpenApiParameter("state", enum=EditorApplication.State.values, required=False),
+            *LIMIT_OFFSET_PARAMETERS,
+        ],
+        responses={200: offset_page(ApplicationOutput, "ApplicationPage")},
+        operation_id="v1_editor_track_applications_list",
         tags=["editor-track"],
     )
     def get(self, request: Request) -> Response:
-        from rest_framework.pagination import LimitOffsetPagination
-
         rows = track.with_reviews(EditorApplication.objects.order_by("-created_at", "-id"))
         state = request.query_params.get("state")
         if state in EditorApplication.State.values:
             rows = rows.filter(state=state)
-        paginator = LimitOffsetPagination()
+        paginator = StrictLimitOffsetPagination()
         page = paginator.paginate_queryset(rows, request, view=self)
         return paginator.get_paginated_response(ApplicationOutput(page, many=True).data)
 

@@ -3,49 +3,49 @@ from django.urls import path
 from moderation import apis, audit_apis, track_apis
 
 urlpatterns = [
-    path("articles/<int:article_id>/checks/", apis.ArticleChecksApi.as_view(), name="article-checks"),
-    path("articles/<int:article_id>/timeline/", apis.ArticleTimelineApi.as_view(), name="article-timeline"),
+    path("articles/<id:article_id>/checks/", apis.ArticleChecksApi.as_view(), name="article-checks"),
+    path("articles/<id:article_id>/timeline/", apis.ArticleTimelineApi.as_view(), name="article-timeline"),
     path("moderation/queue/", apis.QueueApi.as_view(), name="moderation-queue"),
     path("moderation/queue/claim-next/", apis.ClaimNextApi.as_view(), name="moderation-claim-next"),
     path(
-        "moderation/articles/<int:article_id>/",
+        "moderation/articles/<id:article_id>/",
         apis.ModerationArticleApi.as_view(),
         name="moderation-article",
     ),
     path(
-        "moderation/articles/<int:article_id>/checks/",
+        "moderation/articles/<id:article_id>/checks/",
         apis.EditorChecksApi.as_view(),
         name="moderation-checks",
     ),
-    path("moderation/articles/<int:article_id>/claim/", apis.ClaimApi.as_view(), name="moderation-claim"),
+    path("moderation/articles/<id:article_id>/claim/", apis.ClaimApi.as_view(), name="moderation-claim"),
     path(
-        "moderation/articles/<int:article_id>/release/", apis.ReleaseApi.as_view(), name="moderation-release"
+        "moderation/articles/<id:article_id>/release/", apis.ReleaseApi.as_view(), name="moderation-release"
     ),
     path(
-        "moderation/articles/<int:article_id>/approve/", apis.ApproveApi.as_view(), name="moderation-approve"
+        "moderation/articles/<id:article_id>/approve/", apis.ApproveApi.as_view(), name="moderation-approve"
     ),
-    path("moderation/articles/<int:article_id>/reject/", apis.RejectApi.as_view(), name="moderation-reject"),
+    path("moderation/articles/<id:article_id>/reject/", apis.RejectApi.as_view(), name="moderation-reject"),
     path(
-        "moderation/articles/<int:article_id>/request-changes/",
+        "moderation/articles/<id:article_id>/request-changes/",
         apis.RequestChangesApi.as_view(),
         name="moderation-request-changes",
     ),
     path(
-        "moderation/articles/<int:article_id>/retract/", apis.RetractApi.as_view(), name="moderation-retract"
+        "moderation/articles/<id:article_id>/retract/", apis.RetractApi.as_view(), name="moderation-retract"
     ),
     path(
-        "moderation/articles/<int:article_id>/unschedule/",
+        "moderation/articles/<id:article_id>/unschedule/",
         apis.UnscheduleApi.as_view(),
         name="moderation-unschedule",
     ),
     path(
-        "moderation/articles/<int:article_id>/corrections/",
+        "moderation/articles/<id:article_id>/corrections/",
         apis.CorrectionsApi.as_view(),
         name="moderation-corrections",
     ),
-    path("moderation/articles/<int:article_id>/notes/", apis.NotesApi.as_view(), name="moderation-notes"),
+    path("moderation/articles/<id:article_id>/notes/", apis.NotesApi.as_view(), name="moderation-notes"),
     path(
-        "moderation/articles/<int:article_id>/stages/<slug:stage>/complete/",
+        "moderation/articles/<id:article_id>/stages/<slug:stage>/complete/",
         apis.StageCompleteApi.as_view(),
         name="moderation-stage-complete",
     ),
@@ -56,7 +56,7 @@ urlpatterns = [
     path("moderation/me/", apis.EditorMeApi.as_view(), name="moderation-me"),
     path("moderation/conflicts/", apis.ConflictsApi.as_view(), name="moderation-conflicts"),
     path(
-        "moderation/conflicts/<int:conflict_id>/withdraw/",
+        "moderation/conflicts/<id:conflict_id>/withdraw/",
         apis.ConflictWithdrawApi.as_view(),
         name="moderation-conflict-withdraw",
     ),
@@ -64,12 +64,12 @@ urlpatterns = [
     path("editor-track/me/", track_apis.TrackMeApi.as_view(), name="editor-track-me"),
     path("editor-track/shadow/next/", track_apis.ShadowNextApi.as_view(), name="editor-track-shadow-next"),
     path(
-        "editor-track/shadow/<int:article_id>/",
+        "editor-track/shadow/<id:article_id>/",
         track_apis.ShadowArticleApi.as_view(),
         name="editor-track-shadow-article",
     ),
     path(
-        "editor-track/shadow/<int:article_id>/verdict/",
+        "editor-track/shadow/<id:article_id>/verdict/",
         track_apis.ShadowVerdictApi.as_view(),
         name="editor-track-shadow-verdict",
     ),
@@ -77,12 +77,12 @@ urlpatterns = [
         "editor-track/applications/", track_apis.ApplicationsApi.as_view(), name="editor-track-applications"
     ),
     path(
-        "editor-track/applications/<int:application_id>/grant/",
+        "editor-track/applications/<id:application_id>/grant/",
         track_apis.ApplicationGrantApi.as_view(),
         name="editor-track-grant",
     ),
     path(
-        "editor-track/applications/<int:application_id>/decline/",
+        "editor-track/applications/<id:application_id>/decline/",
         track_apis.ApplicationDeclineApi.as_view(),
         name="editor-track-decline",
     ),

@@ -7,6 +7,8 @@ Used for article images (submissions.media) and avatars (accounts), so both refu
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import io
 import logging
 import re
@@ -16,6 +18,8 @@ from dataclasses import dataclass
 from typing import Any, NoReturn
 
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db.models.fields.files import FieldFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
@@ -67,6 +71,74 @@ class ImageTruncated(ApplicationError):
     code = "image_truncated"
     status = 400
     default_message = _("The image is damaged or incomplete. Try uploading it again.")
+
+
+class StorageFull(ApplicationError):
+    code = "storage_full"
+    status = 507
+    default_message = _("There is no room left to store files right now. Try again later.")
+
+
+class StorageUnavailable(ApplicationError):
+    code = "storage_unavailable"
+    status = 503
+    default_message = _("Files cannot be stored right now. Try again later.")
+
+
+# --- writing a file to storage ----------------------------------------------------------------------------------
+
+# the write failed for lack of space: the disk, or the owner's quota on it
+_NO_SPACE = frozenset({errno.ENOSPC, errno.EDQUOT})
+
+
+def storage_error(exc: OSError) -> ApplicationError:
+    """The refusal for a failed write: 507 `storage_full` for a full disk, 503 `storage_unavailable` otherwise."""
+    if exc.errno in _NO_SPACE:
+        return StorageFull()
+    return StorageUnavailable()
+
+
+def discard_file(storage: Any, name: str) -> None:
+    """Deletes `name` from `storage`, logging (never raising) when that fails too."""
+    try:
+        storage.delete(name)
+    except Exception:
+        logger.exception("Could not delete the file %s", name)
+
+
+def write_file(storage: Any, name: str, data: bytes, *, max_length: int | None = None) -> str:
+    """Writes `data` as `name` (which must not exist: a fresh, random name) and returns the stored name.
+
+    A write that fails (a full disk: ENOSPC or EDQUOT; any other OSError) leaves nothing behind: the partial
+    file a local storage has already created is deleted, and the client gets `storage_full` (507) or
+    `storage_unavailable` (503) instead of a 500."""
+    try:
+        return str(storage.save(name, ContentFile(data), max_length=max_length))
+    except OSError as exc:
+        with contextlib.suppress(Exception):
+            if storage.exists(name):
+                discard_file(storage, name)
+        logger.error("Could not store %s (%d bytes): %s", name, len(data), exc)
+        raise storage_error(exc) from exc
+
+
+def store_upload(field_file: FieldFile, filename: str, data: bytes) -> str:
+    """`field_file.save(filename, data, save=False)`, but with the name chosen before the write, so that a failed
+    write can remove its partial file (see `write_file`). The field's `upload_to` makes random names; a name
+    already taken is never written to, and so never deleted, here."""
+    storage, field = field_file.storage, field_file.field
+    name = field.generate_filename(field_file.instance, filename)
+    for _attempt in range(5):
+        if not storage.exists(name):
+            break
+        name = field.generate_filename(field_file.instance, filename)
+    else:
+        name = storage.get_available_name(name, max_length=field.max_length)
+    stored = write_file(storage, name, data, max_length=field.max_length)
+    field_file.name = stored
+    setattr(field_file.instance, field.attname, stored)
+    field_file._committed = True  # type: ignore[attr-defined]  # as FieldFile.save does
+    return stored
 
 
 # --- identifying and cleaning an image ------------------------------------------------------------------------

@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",  # SECURE_CSP below
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "newsroom.api.unavailable.ServiceUnavailableMiddleware",  # database/cache down: 503 + Retry-After, not 500
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -300,7 +301,7 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["knox.auth.TokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["newsroom.api.parsers.SafeJSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "newsroom.api.errors.exception_handler",
     "NUM_PROXIES": PROXY_COUNT,
@@ -316,7 +317,7 @@ REST_FRAMEWORK = {
             "export": "10/hour",
         }.items()
     },
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "newsroom.api.pagination.StrictLimitOffsetPagination",
     "PAGE_SIZE": 20,
 }
 KNOX_TOKEN_MODEL = "knox.AuthToken"  # noqa: S105  (a model name; our TokenDevice migration refers to it)
@@ -349,6 +350,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # `<id:...>` (newsroom.api.inputs.IdConverter): an integer of at most 18 digits
+    "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 0, "maximum": 999_999_999_999_999_999}},
+    # every operation's refusals, in the one error envelope (newsroom/api/schema.py)
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "newsroom.api.schema.add_error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "RejectReasonEnum": "submissions.states.RejectReason",
         "VerdictEnum": "moderation.models.Verdict",

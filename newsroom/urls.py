@@ -38,3 +38,7 @@ if not settings.PRODUCTION:
     urlpatterns.append(
         re_path(r"^media/(?P<path>.+)$", serve, {"document_root": settings.MEDIA_ROOT}, name="media")
     )
+
+handler400 = "newsroom.api.handlers.bad_request"
+handler404 = "newsroom.api.handlers.not_found"
+handler500 = "newsroom.api.handlers.server_error"

@@ -5,7 +5,6 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
 from rest_framework.generics import ListAPIView
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -15,6 +14,7 @@ from newsroom.api.conditional import AUTOSAVE, IF_MATCH, expected_version, stale
 from newsroom.api.errors import PreconditionFailed
 from newsroom.api.idempotency import idempotent
 from newsroom.api.inputs import validated
+from newsroom.api.pagination import LIMIT_OFFSET_PARAMETERS, StrictLimitOffsetPagination, offset_page
 from newsroom.api.permissions import IsContributor
 from submissions import services, workflow
 from submissions.revisions import revision_diff
@@ -55,9 +55,11 @@ class ArticleListApi(APIView):
                 description="Comma-separated statuses, e.g. draft,changes_requested",
                 required=False,
                 type=str,
-            )
+            ),
+            *LIMIT_OFFSET_PARAMETERS,
         ],
-        responses={200: ArticleOutput(many=True)},
+        responses={200: offset_page(ArticleOutput, "ArticlePage")},
+        operation_id="v1_articles_list",
         tags=["articles"],
     )
     def get(self, request: Request) -> Response:
@@ -65,7 +67,7 @@ class ArticleListApi(APIView):
         unknown = sorted(set(statuses) - set(Status.values))
         if unknown:
             raise ValidationError({"status": [_("Unknown status: %(s)s.") % {"s": ", ".join(unknown)}]})
-        paginator = LimitOffsetPagination()
+        paginator = StrictLimitOffsetPagination()
         articles = articles_of_author(actor=request.user, statuses=statuses)
         page = paginator.paginate_queryset(articles, request, view=self)
         return paginator.get_paginated_response(ArticleOutput(page, many=True).data)

@@ -14,7 +14,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import QuerySet, Sum
 from django.db.models.signals import post_delete
@@ -28,12 +27,15 @@ from newsroom.images import (
     ImageTooManyPixels,
     ImageTruncated,
     PolyglotFile,
+    StorageFull,
+    StorageUnavailable,
     SvgNotAllowed,
     UnsupportedFile,
     UnsupportedImageFormat,
     clean_image,
     encode_image,
     read_upload,
+    store_upload,
 )
 from submissions.errors import ArticleNotEditable
 from submissions.models import Article, Media
@@ -47,6 +49,8 @@ __all__ = [
     "NotFound",
     "PolyglotFile",
     "QuotaExceeded",
+    "StorageFull",
+    "StorageUnavailable",
     "SvgNotAllowed",
     "TooManyMedia",
     "UnsupportedFile",
@@ -195,8 +199,9 @@ def media_add(*, actor: Any, article_id: int, upload: Any, caption: str = "", cr
                 metadata_removed=image.metadata_removed,
                 position=position,
             )
-            # upload_to (models.media_path) makes the name: random, only the extension is ours
-            media.file.save(f"image.{image.extension}", ContentFile(image.data), save=False)
+            # upload_to (models.media_path) makes the name: random, only the extension is ours. A failed write
+            # (full disk) leaves no file and raises storage_full / storage_unavailable: nothing is saved
+            store_upload(media.file, f"image.{image.extension}", image.data)
             media.save()
             media_id = media.pk
 

@@ -140,9 +140,9 @@ class MediaDetailApi(APIView):
 
 
 urlpatterns = [
-    path("articles/<int:article_id>/media/", MediaListApi.as_view(), name="article-media"),
+    path("articles/<id:article_id>/media/", MediaListApi.as_view(), name="article-media"),
     path(
-        "articles/<int:article_id>/media/<int:media_id>/",
+        "articles/<id:article_id>/media/<id:media_id>/",
         MediaDetailApi.as_view(),
         name="article-media-detail",
     ),

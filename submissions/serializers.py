@@ -9,7 +9,7 @@ from rest_framework import serializers
 from submissions.content import normalize_tags
 from submissions.models import Article, Category, Media, Revision, Source
 from submissions.selectors import active_categories
-from submissions.states import Language, SourceKind
+from submissions.states import Language, RejectReason, SourceKind
 
 
 class CategoryOutput(serializers.ModelSerializer):
@@ -102,13 +102,21 @@ class SourceOutput(serializers.ModelSerializer):
 class ArticleOutput(serializers.ModelSerializer):
     """The author's view of their own article."""
 
-    category: serializers.SlugRelatedField = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    revision = serializers.IntegerField(source="current_revision.number", default=None, read_only=True)
+    category: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, allow_null=True
+    )
+    revision = serializers.IntegerField(
+        source="current_revision.number", default=None, read_only=True, allow_null=True
+    )
     tags: serializers.SlugRelatedField = serializers.SlugRelatedField(
         slug_field="name", many=True, read_only=True
     )
     sources = SourceOutput(many=True, read_only=True)
-    cover: serializers.PrimaryKeyRelatedField = serializers.PrimaryKeyRelatedField(read_only=True)
+    cover: serializers.PrimaryKeyRelatedField = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True
+    )
+    # "" until the article is rejected
+    reject_reason = serializers.ChoiceField(choices=RejectReason.choices, allow_blank=True, read_only=True)
     pending_update = serializers.SerializerMethodField()
     can_appeal = serializers.SerializerMethodField()
 

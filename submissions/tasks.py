@@ -6,12 +6,18 @@ import io
 from typing import Any
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.db import transaction
 from PIL import Image
 
 from newsroom.celery import reliable_task
-from newsroom.images import PILLOW_FORMAT, encode_image
+from newsroom.images import (
+    PILLOW_FORMAT,
+    StorageFull,
+    StorageUnavailable,
+    discard_file,
+    encode_image,
+    write_file,
+)
 from submissions.media import size_name
 from submissions.models import Media
 
@@ -54,7 +60,14 @@ def make_media_sizes(media_id: int) -> None:
             target = size_name(name, width)
             if storage.exists(target):  # a previous run's: overwrite (some storages would pick another name)
                 storage.delete(target)
-            saved = storage.save(target, ContentFile(encoded))
+            try:
+                saved = write_file(storage, target, encoded)
+            except (StorageFull, StorageUnavailable):
+                # no room (or no storage) for the sizes: the image is served without them, and none of the
+                # files of this run is left behind (write_file removed the partial one and logged it)
+                for entry in made.values():
+                    discard_file(storage, entry["name"])
+                return
             made[str(width)] = {"name": saved, "width": width, "height": height, "bytes": len(encoded)}
 
     with transaction.atomic():

@@ -4,7 +4,6 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
@@ -34,6 +33,7 @@ from newsroom.accounts.serializers import (
     TokenInput,
 )
 from newsroom.api.inputs import validated
+from newsroom.api.pagination import StrictLimitOffsetPagination
 from newsroom.api.permissions import HasModelPermission
 from newsroom.api.throttles import ScopedThrottle
 
@@ -67,7 +67,7 @@ class VerifyEmailApi(_AuthEndpoint):
     def post(self, request: Request) -> Response:
         user = services.user_verify_email(token=validated(TokenInput, request)["token"])
         user.refresh_from_db()  # the trust level was recomputed when the confirmation committed
-        return Response(MeOutput(user).data)
+        return Response(MeOutput(user, context={"request": request}).data)
 
 
 class ResendVerificationApi(_AuthEndpoint):
@@ -86,7 +86,9 @@ class LoginApi(_AuthEndpoint):
     def post(self, request: Request) -> Response:
         data = validated(LoginInput, request)
         user, token, expiry = services.user_login(request=request._request, **data)
-        return Response(LoginOutput({"token": token, "expiry": expiry, "user": user}).data)
+        return Response(
+            LoginOutput({"token": token, "expiry": expiry, "user": user}, context={"request": request}).data
+        )
 
 
 class PasswordResetApi(_AuthEndpoint):
@@ -122,13 +124,13 @@ class MeApi(APIView):
 
     @extend_schema(responses={200: MeOutput}, tags=["me"])
     def get(self, request: Request) -> Response:
-        return Response(MeOutput(request.user).data)
+        return Response(MeOutput(request.user, context={"request": request}).data)
 
     @extend_schema(request=MeInput, responses={200: MeOutput}, tags=["me"])
     def patch(self, request: Request) -> Response:
         data = validated(MeInput, request)
         user = services.user_update_profile(user=request.user, **data)  # type: ignore[arg-type]
-        return Response(MeOutput(user).data)
+        return Response(MeOutput(user, context={"request": request}).data)
 
     @extend_schema(
         request=PasswordInput,
@@ -152,11 +154,12 @@ class AvatarApi(APIView):
     def put(self, request: Request) -> Response:
         data = validated(AvatarInput, request)
         user = services.user_set_avatar(user=request.user, upload=data["avatar"])  # type: ignore[arg-type]
-        return Response(MeOutput(user).data)
+        return Response(MeOutput(user, context={"request": request}).data)
 
     @extend_schema(request=None, responses={200: MeOutput}, tags=["me"])
     def delete(self, request: Request) -> Response:
-        return Response(MeOutput(services.user_remove_avatar(user=request.user)).data)  # type: ignore[arg-type]
+        user = services.user_remove_avatar(user=request.user)  # type: ignore[arg-type]
+        return Response(MeOutput(user, context={"request": request}).data)
 
 
 class SessionsApi(APIView):
@@ -257,7 +260,7 @@ class NotificationsApi(APIView):
     def get(self, request: Request) -> Response:
         user = request.user
         rows = services.notifications_of(user=user, unread=_flag(request, "unread"))  # type: ignore[arg-type]
-        paginator = LimitOffsetPagination()
+        paginator = StrictLimitOffsetPagination()
         page = paginator.paginate_queryset(rows, request, view=self)
         response = paginator.get_paginated_response(NotificationOutput(page, many=True).data)
         response.data["unread_count"] = services.notifications_unread_count(user=user)  # type: ignore[arg-type]

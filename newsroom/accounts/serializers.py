@@ -83,7 +83,10 @@ class MeOutput(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.URLField(allow_null=True))
     def get_avatar(self, obj: User) -> str | None:
-        return obj.avatar.url if obj.avatar else None
+        if not obj.avatar:
+            return None
+        request = self.context.get("request")
+        return request.build_absolute_uri(obj.avatar.url) if request else obj.avatar.url
 
     @extend_schema_field(
         serializers.DictField(help_text=_("level 0-3, the reason for it and the record it was derived from"))

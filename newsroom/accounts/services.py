@@ -12,7 +12,6 @@ from django.contrib.auth import authenticate, password_validation, user_logged_i
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -37,7 +36,7 @@ from newsroom.accounts.roles import (
 from newsroom.accounts.signals import email_verified
 from newsroom.accounts.tokens import TokenExpired, TokenInvalid, read_verification_token
 from newsroom.api.errors import ApplicationError, NotAllowed, NotFound
-from newsroom.images import clean_image, read_upload
+from newsroom.images import clean_image, discard_file, read_upload, store_upload
 
 
 class InvalidCredentials(ApplicationError):
@@ -290,7 +289,14 @@ def _reencode_avatar(upload: Any) -> bytes:
 def user_set_avatar(*, user: User, upload: Any) -> User:
     data = _reencode_avatar(upload)
     old = user.avatar.name if user.avatar else ""
-    user.avatar.save("avatar.webp", ContentFile(data), save=True)
+    # a failed write (full disk) leaves no file and raises storage_full / storage_unavailable; the old avatar stays
+    new = store_upload(user.avatar, "avatar.webp", data)
+    try:
+        user.save()
+    except BaseException:
+        discard_file(user.avatar.storage, new)  # the row still names the old one
+        user.avatar.name = old
+        raise
     if old:
         user.avatar.storage.delete(old)
     _public_profile_changed(user)

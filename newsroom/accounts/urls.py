@@ -22,9 +22,9 @@ urlpatterns = [
     path("notifications/", apis.NotificationsApi.as_view(), name="notifications"),
     path("notifications/read-all/", apis.NotificationsReadAllApi.as_view(), name="notifications-read-all"),
     path(
-        "notifications/<int:notification_id>/read/",
+        "notifications/<id:notification_id>/read/",
         apis.NotificationReadApi.as_view(),
         name="notification-read",
     ),
-    path("staff/users/<int:user_id>/roles/", apis.UserRolesApi.as_view(), name="staff-user-roles"),
+    path("staff/users/<id:user_id>/roles/", apis.UserRolesApi.as_view(), name="staff-user-roles"),
 ]

@@ -7,3 +7,10 @@ class ApiConfig(AppConfig):
     name = "newsroom.api"
     label = "api"
     verbose_name = "API"
+
+    def ready(self) -> None:
+        from django.urls import register_converter
+
+        from newsroom.api.inputs import IdConverter
+
+        register_converter(IdConverter, "id")

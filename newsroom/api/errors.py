@@ -122,7 +122,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             fields = _field_details({k: v for k, v in detail.items() if k != "non_field_errors"})
             message: Any = non_field[0] if non_field else _("Some fields are invalid.")
             first_code = getattr(non_field[0], "code", None) if non_field else None
-            if first_code and first_code != "invalid":
+            # DRF's own generic codes ("null": a JSON null body) stay `invalid`; domain codes pass through
+            if first_code and first_code not in ("invalid", "null"):
                 code = str(first_code)
         else:
             fields = {}

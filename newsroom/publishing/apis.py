@@ -3,7 +3,6 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import BasePagination
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -11,7 +10,8 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 
-from newsroom.api.pagination import NewestFirstCursorPagination
+from newsroom.api.inputs import query_int
+from newsroom.api.pagination import NewestFirstCursorPagination, link_page
 from newsroom.publishing import selectors
 from newsroom.publishing.serializers import AuthorOutput, FeedArticleOutput, FeedItemOutput, feed_items
 from submissions.selectors import public_author
@@ -24,12 +24,8 @@ class RankedPagination(BasePagination):
 
     def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> list[Any]:
         self.request = request
-        try:
-            self.limit = min(int(request.query_params.get("page_size", self.page_size)), self.max_page_size)
-            self.offset = max(int(request.query_params.get("offset", 0)), 0)
-        except ValueError:
-            raise ValidationError({"offset": ["A whole number is required."]}, code="invalid") from None
-        self.limit = max(self.limit, 1)
+        self.limit = min(query_int(request, "page_size", default=self.page_size) or 1, self.max_page_size)
+        self.offset = query_int(request, "offset", default=0) or 0
         rows = list(queryset[self.offset : self.offset + self.limit + 1])
         self.has_next = len(rows) > self.limit
         return rows[: self.limit]
@@ -46,14 +42,12 @@ class RankedPagination(BasePagination):
 
 def _filters(request: Request) -> selectors.FeedFilters:
     params = request.query_params
-    author = params.get("author")
-    if author not in (None, "") and not author.isdigit():
-        raise ValidationError({"author": ["A whole number is required."]}, code="invalid")
+    author = query_int(request, "author")
     return selectors.FeedFilters(
         category=params.get("category") or None,
         tag=params.get("tag") or None,
         region=params.get("region") or None,
-        author=int(author) if author else None,
+        author=author,
         language=params.get("language") or None,
         q=(params.get("q") or "").strip()[:200] or None,
     )
@@ -76,7 +70,8 @@ class FeedApi(APIView):
             OpenApiParameter("q", description="search words (Russian or English)", required=False, type=str),
             OpenApiParameter("page_size", required=False, type=int),
         ],
-        responses={200: FeedItemOutput(many=True)},
+        responses={200: link_page(FeedItemOutput, "FeedPage")},
+        operation_id="v1_feed_list",
         tags=["feed"],
     )
     def get(self, request: Request) -> Response:

@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, SyndicationFeed
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from newsroom.publishing.caching import public
@@ -94,7 +95,8 @@ class _ArticleFeed(_Feed):
         return item.title
 
     def item_description(self, item: Article) -> str:
-        return summary_of(item, words=80)
+        # RSS description and Atom summary are HTML to a feed reader: the plain-text summary is escaped
+        return escape(summary_of(item, words=80))
 
     def item_link(self, item: Article) -> str:
         return article_url(item)
@@ -205,7 +207,7 @@ class CorrectionsAtom(_Feed):
         return _("Correction: %(title)s") % {"title": item["article"].title}
 
     def item_description(self, item: dict) -> str:
-        return item["text"]
+        return escape(item["text"])  # plain text from the editor, HTML to the reader
 
     def item_link(self, item: dict) -> str:
         return f"{article_url(item['article'])}#{item['id']}"

@@ -9,6 +9,7 @@ every absolute URL is built from SITE_URL, never from the request's Host.
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -88,8 +89,9 @@ def article_url(article: Article) -> str:
 
 
 def summary_of(article: Article, words: int = 40) -> str:
-    """The lead, or the beginning of the text: for meta descriptions, list items and feeds."""
-    text = article.lead or strip_tags(article.body_html)
+    """The lead, or the beginning of the text, as plain text (HTML entities decoded): for meta descriptions, list
+    items and feeds. Whoever puts it into HTML escapes it (templates do; feeds call escape)."""
+    text = article.lead or html.unescape(strip_tags(article.body_html))
     return Truncator(" ".join(text.split())).words(words)
 
 
