@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 DEPLOY_ENV := NEWSROOM_MODE=production SECRET_KEY=$$($(PY) -c 'import secrets;print(secrets.token_urlsafe(64))') \
 	ALLOWED_HOSTS=news.example.org EMAIL_URL=smtp+tls://mailer:secret@mail.example.org:587 NEWSROOM_VAR_DIR=$$(mktemp -d)
 
-.PHONY: run test lint fmt venv clean worker beat compose-check bench
+.PHONY: run test lint fmt venv clean worker beat compose-check bench robustness
 
 venv: $(STAMP)
 $(STAMP): pyproject.toml
@@ -55,3 +55,8 @@ clean:
 bench: venv
 	$(PY) -m pip install --quiet -e '.[dev,bench]'
 	$(PY) bench/run.py
+
+## robustness: API fuzzing (schemathesis, every role), attack corpora, IDOR, fault injection on the real stack and a
+##             mixed load; PROFILE=short (default, as in CI) or PROFILE=full; figures in robustness/results/
+robustness: venv
+	$(PY) robustness/run.py --profile $(or $(PROFILE),short)
