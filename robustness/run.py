@@ -57,31 +57,46 @@ def _services() -> bool:
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--profile", choices=sorted(PROFILES), default=os.environ.get("PROFILE") or "short")
-    profile = parser.parse_args().profile
+    parser.add_argument(
+        "--parts",
+        default="fuzz,suite,faults,load",
+        help="comma-separated: fuzz, suite, faults, load (default: all)",
+    )
+    args = parser.parse_args()
+    profile, wanted = args.profile, set(args.parts.split(","))
     RESULTS.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, **PROFILES[profile]}
     pytest = [PY, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
     parts: dict[str, dict[str, Any]] = {}
-    parts["fuzz"] = _run(
-        "API fuzzing", [*pytest, *FUZZ], {**env, "ROBUSTNESS_RESULTS": str(RESULTS / f"fuzz-{profile}.json")}
-    )
-    parts["suite"] = _run(
-        "attack corpora, authorisation, hostile input",
-        [*pytest, *SUITE],
-        {**env, "ROBUSTNESS_RESULTS": str(RESULTS / f"suite-{profile}.json")},
-    )
-    if _services():
-        parts["faults"] = _run("fault injection", [PY, "-m", "robustness.faults", "--profile", profile], env)
-        parts["load"] = _run("mixed load", [PY, "-m", "robustness.load", "--profile", profile], env)
-    else:
-        reason = "needs PostgreSQL and Redis: set DATABASE_URL=postgres://... and REDIS_URL=redis://..."
-        required = os.environ.get("NEWSROOM_REQUIRE_SERVICES") == "1"
-        for part in ("faults", "load"):
+    if "fuzz" in wanted:
+        parts["fuzz"] = _run(
+            "API fuzzing",
+            [*pytest, *FUZZ],
+            {**env, "ROBUSTNESS_RESULTS": str(RESULTS / f"fuzz-{profile}.json")},
+        )
+    if "suite" in wanted:
+        parts["suite"] = _run(
+            "attack corpora, authorisation, hostile input",
+            [*pytest, *SUITE],
+            {**env, "ROBUSTNESS_RESULTS": str(RESULTS / f"suite-{profile}.json")},
+        )
+    for part, module, title in (
+        ("faults", "robustness.faults", "fault injection"),
+        ("load", "robustness.load", "mixed load"),
+    ):
+        if part not in wanted:
+            continue
+        if _services():
+            parts[part] = _run(title, [PY, "-m", module, "--profile", profile], env)
+        else:
+            reason = "needs PostgreSQL and Redis: set DATABASE_URL=postgres://... and REDIS_URL=redis://..."
+            required = os.environ.get("NEWSROOM_REQUIRE_SERVICES") == "1"
             parts[part] = {"exit": 1 if required else 0, "skipped": reason}
+    # the figures of every part of this profile, this run's or, for parts not run now, the latest ones
     summary: dict[str, Any] = {"profile": profile, "parts": parts}
     for part in ("fuzz", "suite", "faults", "load"):
         path = RESULTS / f"{part}-{profile}.json"
-        if path.exists() and "skipped" not in parts[part]:
+        if path.exists() and "skipped" not in parts.get(part, {}):
             summary[part] = json.loads(path.read_text())
     (RESULTS / f"summary-{profile}.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
     print(f"\n== robustness ({profile})")
