@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",  # SECURE_CSP below
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "newsroom.api.unavailable.ServiceUnavailableMiddleware",  # database/cache down: 503 + Retry-After, not 500
+    "newsroom.api.handlers.RefuseNulCharacters",  # ?q=%00: 400, not a PostgreSQL DataError
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -43,3 +43,22 @@ def server_error(request: HttpRequest, **kwargs: Any) -> HttpResponse:
     if _api(request):
         return JsonResponse(error_body("server_error", _("Something went wrong on our side.")), status=500)
     return defaults.server_error(request)
+
+
+class RefuseNulCharacters:
+    """A query string with a NUL character (`?q=%00`) is refused with 400 before any view runs: PostgreSQL text
+    cannot hold NUL, so a filter or search carrying one would otherwise end in a DataError (500). Bodies are
+    checked by the serializers (DRF refuses NUL in every CharField)."""
+
+    def __init__(self, get_response: Any) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path or any(
+            "\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()
+        ):
+            message = _("The request contains a NUL character.")
+            if _api(request):
+                return JsonResponse(error_body("malformed_request", message), status=400)
+            return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)

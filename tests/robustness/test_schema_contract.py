@@ -114,3 +114,12 @@ def test_an_unknown_queue_scope_is_a_400(api, editor):
 def test_an_author_filter_that_is_no_id_is_a_400(api, author):
     response = api().get("/api/v1/feed/", {"author": author})
     assert response.status_code == 400 and "author" in response.json()["error"]["fields"]
+
+
+@pytest.mark.parametrize("path", ["/api/v1/feed/?q=a%00b", "/api/v1/feed/?category=%00", "/search/?q=%00"])
+def test_a_nul_character_in_the_query_is_a_400(client, path):
+    """PostgreSQL text cannot hold NUL: found by the attack corpus on PostgreSQL as a DataError (500)."""
+    response = client.get(path)
+    assert response.status_code == 400
+    if path.startswith("/api/"):
+        assert error_code(response) == "malformed_request"
