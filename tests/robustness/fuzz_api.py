@@ -21,6 +21,8 @@ from typing import Any
 
 import pytest
 import schemathesis
+from django.core import signals
+from django.db import close_old_connections, transaction
 from django.test import override_settings
 from hypothesis import HealthCheck, Phase, settings
 from knox.models import AuthToken
@@ -48,6 +50,19 @@ HYPOTHESIS = settings(
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _keep_the_test_connection() -> Any:
+    """Requests go to the WSGI application itself, not through Django's test client, so Django's request
+    signals would close the database connection after each one — and with it the test's transaction (on
+    PostgreSQL; SQLite's in-memory test database ignores the close). The test client disconnects the same
+    handler for the same reason."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture(scope="module")
@@ -82,9 +97,15 @@ def _headers(token: str | None) -> dict[str, str]:
 @schema.parametrize()
 @HYPOTHESIS
 def test_operation(case: Any, token: str | None, request: pytest.FixtureRequest) -> None:
-    response = case.call(headers=_headers(token))
-    record_call(request, case, response)
-    case.validate_response(response, excluded_checks=EXCLUDED, headers=_headers(token))
+    savepoint = (
+        transaction.savepoint_create()
+    )  # every example starts from the same world (and replays the same)
+    try:
+        response = case.call(headers=_headers(token))
+        record_call(request, case, response)
+        case.validate_response(response, excluded_checks=EXCLUDED, headers=_headers(token))
+    finally:
+        transaction.savepoint_rollback(savepoint)
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -93,6 +114,13 @@ def test_stateful(role: str, request: pytest.FixtureRequest, worlds: dict[str, s
     machine = schema.as_state_machine()
 
     class Machine(machine):  # type: ignore[misc,valid-type]
+        # every sequence starts from the same world, so that hypothesis can replay and shrink one
+        def setup(self) -> None:
+            self.savepoint = transaction.savepoint_create()
+
+        def teardown(self) -> None:
+            transaction.savepoint_rollback(self.savepoint)
+
         def get_call_kwargs(self, case: Any) -> dict[str, Any]:
             return {"headers": _headers(token)}
 
