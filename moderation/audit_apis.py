@@ -47,10 +47,14 @@ def _time(request: Request, name: str) -> datetime | None:
     value = request.query_params.get(name)
     if value in (None, ""):
         return None
-    parsed = parse_datetime(value)
-    if parsed is None:
-        raise ValidationError({name: [_("Use an ISO 8601 date and time.")]}, code="invalid")
-    return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed, UTC)
+    try:
+        parsed = parse_datetime(value)
+        if parsed is None:
+            raise ValueError(value)
+        # in UTC: PostgreSQL refuses offsets beyond ±15:59 that ISO 8601 text may still carry (-18:41)
+        return parsed.astimezone(UTC) if timezone.is_aware(parsed) else parsed.replace(tzinfo=UTC)
+    except (ValueError, OverflowError):  # not a date, or out of range once in UTC (year 1, +05:00)
+        raise ValidationError({name: [_("Use an ISO 8601 date and time.")]}, code="invalid") from None
 
 
 def _filters(request: Request) -> audit.AuditFilters:

@@ -123,3 +123,24 @@ def test_a_nul_character_in_the_query_is_a_400(client, path):
     assert response.status_code == 400
     if path.startswith("/api/"):
         assert error_code(response) == "malformed_request"
+
+
+@pytest.mark.parametrize(
+    ("moment", "status"),
+    [
+        ("1534-10-02T16:23:30-18:41", 200),
+        ("0001-01-01T00:00:00+05:00", 400),
+        ("9999-12-31T23:59:59-05:00", 400),
+        ("2026-13-01T00:00", 400),
+    ],
+)
+def test_audit_times_are_read_in_utc_or_refused(api, chief, moment, status):
+    """Found by the fuzzer on PostgreSQL: an offset of -18:41 is valid ISO 8601 text that PostgreSQL refuses
+    (DataError, 500); times are now moved to UTC first, and those that leave datetime's range there are a 400."""
+    for path in ("/api/v1/moderation/audit/", "/api/v1/moderation/audit/export/"):
+        response = api(chief).get(path, {"until": moment})
+        assert response.status_code == status, (path, moment, response.status_code)
+        if status == 400:
+            assert "until" in response.json()["error"]["fields"]
+        elif path.endswith("export/"):
+            b"".join(response.streaming_content)  # the query runs while streaming
