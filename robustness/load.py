@@ -386,7 +386,8 @@ def running_stack(
 
 PROFILES = {
     "short": {"seconds": 90, "readers": 4, "contributors": 3, "editors": 2, "authors": 16, "corpus": 1200},
-    "full": {"seconds": 600, "readers": 6, "contributors": 4, "editors": 3, "authors": 40, "corpus": 4000},
+    # authors: enough that none reaches the trust-level cap of 50 submissions a day (about 2,200 submits in full)
+    "full": {"seconds": 600, "readers": 6, "contributors": 4, "editors": 3, "authors": 80, "corpus": 6000},
 }
 SEARCH_WORDS = ["город", "школа", "новости", "парк", "музей", "дорога", "выставка", "city", "school"]
 
