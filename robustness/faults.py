@@ -35,6 +35,7 @@ from robustness.load import (
     RESULTS,
     Http,
     Reply,
+    article_fields,
     audit_articles,
     fresh_connections,
     make_users,
@@ -63,20 +64,7 @@ class Author:
     def create(self) -> int | None:
         with self.lock:
             g = next(self.texts)
-        reply = self.client.call(
-            "POST",
-            "/api/v1/articles/",
-            {
-                "title": g.title[:200],
-                "lead": g.lead[:600],
-                "body": g.body,
-                "language": g.language,
-                "category": CATEGORY,
-                "tags": g.tags,
-                "sources": [{"kind": "own_reporting", "description": "robustness"}],
-                "rights_confirmed": True,
-            },
-        )
+        reply = self.client.call("POST", "/api/v1/articles/", article_fields(g, "robustness"))
         self.replies.append(("create", reply))
         return int(reply.data["id"]) if reply.status == 201 else None
 

@@ -42,6 +42,20 @@ RESULTS = Path(__file__).resolve().parent / "results"
 CATEGORY = "society"  # no review stage is configured for it: one approval publishes
 
 
+def article_fields(text: Any, note: str) -> dict[str, Any]:
+    """The JSON body of POST /api/v1/articles/ for one generated text: complete enough to submit."""
+    return {
+        "title": text.title[:200],
+        "lead": text.lead[:600],
+        "body": text.body,
+        "language": text.language,
+        "category": CATEGORY,
+        "tags": text.tags,
+        "sources": [{"kind": "own_reporting", "description": note}],
+        "rights_confirmed": True,
+    }
+
+
 # --- HTTP ---------------------------------------------------------------------------------------------------------
 
 
@@ -467,16 +481,7 @@ class Load:
 
     def _contribute(self, client: Http, rng: random.Random, pictures: list[bytes]) -> None:
         g = self._text()
-        body = {
-            "title": g.title[:200],
-            "lead": g.lead[:600],
-            "body": g.body,
-            "language": g.language,
-            "category": CATEGORY,
-            "tags": g.tags,
-            "sources": [{"kind": "own_reporting", "description": "robustness load"}],
-            "rights_confirmed": True,
-        }
+        body = article_fields(g, "robustness load")
         created = client.call(
             "POST", "/api/v1/articles/", body, headers={"Idempotency-Key": uuid.uuid4().hex}
         )
