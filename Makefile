@@ -57,6 +57,7 @@ bench: venv
 	$(PY) bench/run.py
 
 ## robustness: API fuzzing (schemathesis, every role), attack corpora, IDOR, fault injection on the real stack and a
-##             mixed load; PROFILE=short (default, as in CI) or PROFILE=full; figures in robustness/results/
+##             mixed load; PROFILE=short (default, as in CI) or PROFILE=full; PARTS=fuzz,suite,faults,load (default
+##             all) runs some of them; figures in robustness/results/
 robustness: venv
-	$(PY) robustness/run.py --profile $(or $(PROFILE),short)
+	$(PY) robustness/run.py --profile $(or $(PROFILE),short) --parts $(or $(PARTS),fuzz,suite,faults,load)

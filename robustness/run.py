@@ -64,6 +64,8 @@ def main() -> int:
     )
     args = parser.parse_args()
     profile, wanted = args.profile, set(args.parts.split(","))
+    if unknown := wanted - {"fuzz", "suite", "faults", "load"}:
+        parser.error(f"unknown parts: {', '.join(sorted(unknown))} (choose from fuzz, suite, faults, load)")
     RESULTS.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, **PROFILES[profile]}
     pytest = [PY, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
