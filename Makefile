@@ -59,5 +59,6 @@ bench: venv
 ## robustness: API fuzzing (schemathesis, every role), attack corpora, IDOR, fault injection on the real stack and a
 ##             mixed load; PROFILE=short (default, as in CI) or PROFILE=full; PARTS=fuzz,suite,faults,load (default
 ##             all) runs some of them; figures in robustness/results/
+PARTS ?= fuzz,suite,faults,load
 robustness: venv
-	$(PY) robustness/run.py --profile $(or $(PROFILE),short) --parts $(or $(PARTS),fuzz,suite,faults,load)
+	$(PY) robustness/run.py --profile $(or $(PROFILE),short) --parts $(PARTS)
