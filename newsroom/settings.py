@@ -47,6 +47,14 @@ DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default=f"http://127.0.0.1:{env.int('PORT', default=8000)}").rstrip("/")
+# /.well-known/security.txt (RFC 9116): where to report a vulnerability — mailto:, https: or tel: URIs, in order
+# of preference. Unset, the file is not served (a 404), since it must not name a contact nobody reads.
+SECURITY_CONTACTS = env.list("SECURITY_CONTACTS", default=[])
+if bad_contacts := [c for c in SECURITY_CONTACTS if not c.startswith(("mailto:", "https://", "tel:"))]:
+    raise environ.ImproperlyConfigured(
+        f"SECURITY_CONTACTS takes mailto:, https:// or tel: URIs, not {bad_contacts}"
+    )
+SECURITY_POLICY_URL = env.str("SECURITY_POLICY_URL", default="")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -146,6 +146,7 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("web-author", "get"): _all(200),
     ("sitemap", "get"): _all(200),
     ("robots", "get"): _all(200),
+    ("security-txt", "get"): _all(404),  # no SECURITY_CONTACTS set (tests/publishing/test_pages.py sets them)
     ("verify-email", "get"): _all(200),
     ("reset-password", "get"): _all(200),
     ("healthz", "get"): _all(200),

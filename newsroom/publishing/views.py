@@ -1,7 +1,7 @@
-"""The readers' site: server-rendered HTML pages (home, article, category, author, search), sitemap.xml and
-robots.txt.
+"""The readers' site: server-rendered HTML pages (home, article, category, author, search), sitemap.xml,
+robots.txt and /.well-known/security.txt.
 
-Every view is wrapped in `caching.public`: a conditional GET is answered 304 from one query, and the rendered page
+Every view but security.txt is wrapped in `caching.public`: a conditional GET is answered 304 from one query, and the rendered page
 is cached per publication generation. So the pages carry nothing per request or per user — no CSRF token (the
 only form, search, is a GET), no CSP nonce (the CSS is a static file and there is no script), no `user` — and
 every absolute URL is built from SITE_URL, never from the request's Host.
@@ -11,20 +11,21 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from newsroom.publishing.caching import public
 from newsroom.publishing.selectors import FeedFilters, article_by_slug, feed
@@ -392,6 +393,24 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
         "",
     ]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+@require_safe
+def security_txt(request: HttpRequest) -> HttpResponse:
+    """/.well-known/security.txt (RFC 9116): the contacts of SECURITY_CONTACTS, a 404 while none is set. It
+    expires 180 days ahead from the start of today (UTC), so the file changes once a day and never goes stale
+    while the deployment runs; the RFC asks for less than a year."""
+    if not settings.SECURITY_CONTACTS:
+        raise Http404("no security contact is configured")
+    today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    lines = [f"Contact: {contact}" for contact in settings.SECURITY_CONTACTS]
+    lines.append(f"Expires: {(today + timedelta(days=180)).strftime('%Y-%m-%dT%H:%M:%SZ')}")
+    if settings.SECURITY_POLICY_URL:
+        lines.append(f"Policy: {settings.SECURITY_POLICY_URL}")
+    lines += ["Preferred-Languages: ru, en", f"Canonical: {absolute(reverse('security-txt'))}", ""]
+    response = HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
 
 
 # --- sitemap.xml (django.contrib.sitemaps) ---------------------------------------------------------------------

@@ -1,5 +1,5 @@
-"""Readers' routes: the HTML pages, the feeds, sitemap.xml and robots.txt. All public GETs, all wrapped in
-`caching.public` (conditional GET, rendered-response cache per publication generation)."""
+"""Readers' routes: the HTML pages, the feeds, sitemap.xml, robots.txt and security.txt. All public GETs, all but
+security.txt wrapped in `caching.public` (conditional GET, rendered-response cache per publication generation)."""
 
 from django.urls import path
 
@@ -22,4 +22,6 @@ urlpatterns = [
     path("feed/corrections/", public(feeds.CorrectionsAtom()), name="feed-corrections"),
     path("sitemap.xml", views.sitemap_xml, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots"),
+    # not cached with the pages: it is read rarely and depends on the day alone
+    path(".well-known/security.txt", views.security_txt, name="security-txt"),
 ]

@@ -296,6 +296,26 @@ def test_sitemap_and_robots(client, publish, chief, commit):
     assert f"Sitemap: {SITE}/sitemap.xml" in lines
 
 
+def test_security_txt_names_the_configured_contacts_and_expires_within_a_year(client, settings, db):
+    # given no contact: nothing is published (a security.txt must not name an address nobody reads)
+    settings.SECURITY_CONTACTS = []
+    assert client.get("/.well-known/security.txt").status_code == 404
+    # given contacts and a policy
+    settings.SECURITY_CONTACTS = ["mailto:security@news.example.org", "https://news.example.org/report"]
+    settings.SECURITY_POLICY_URL = "https://news.example.org/security-policy"
+    response = client.get("/.well-known/security.txt")
+    assert response.status_code == 200 and response["Content-Type"] == "text/plain; charset=utf-8"
+    fields = [line.split(": ", 1) for line in html(response).splitlines()]
+    assert [value for name, value in fields if name == "Contact"] == settings.SECURITY_CONTACTS  # in order
+    values = dict(fields)
+    assert values["Policy"] == "https://news.example.org/security-policy"
+    assert values["Canonical"] == f"{SITE}/.well-known/security.txt"
+    assert values["Preferred-Languages"] == "ru, en"
+    expires = dt.datetime.strptime(values["Expires"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)
+    assert timezone.now() + dt.timedelta(days=150) < expires < timezone.now() + dt.timedelta(days=365)
+    assert client.post("/.well-known/security.txt").status_code == 405
+
+
 # --- Content-Security-Policy ---------------------------------------------------------------------------------
 
 
