@@ -1,10 +1,10 @@
 """The readers' site: server-rendered HTML pages (home, article, category, author, search), sitemap.xml,
 robots.txt and /.well-known/security.txt.
 
-Every view but security.txt is wrapped in `caching.public`: a conditional GET is answered 304 from one query, and the rendered page
-is cached per publication generation. So the pages carry nothing per request or per user — no CSRF token (the
-only form, search, is a GET), no CSP nonce (the CSS is a static file and there is no script), no `user` — and
-every absolute URL is built from SITE_URL, never from the request's Host.
+Every view but security.txt is wrapped in `caching.public`: a conditional GET is answered 304 from one query, and
+the rendered page is cached per publication generation. So the pages carry nothing per request or per user — no
+CSRF token (the only form, search, is a GET), no CSP nonce (the CSS is a static file and there is no script), no
+`user` — and every absolute URL is built from SITE_URL, never from the request's Host.
 """
 
 from __future__ import annotations
