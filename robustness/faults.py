@@ -28,6 +28,7 @@ import threading
 import time
 import uuid
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 from robustness.load import (
@@ -438,7 +439,7 @@ def _queue_drained(stack: Stack) -> bool:
 FILLER = "filler.bin"
 
 
-def _fill(path: Any) -> int:
+def _fill(path: Path) -> int:
     """Writes zeros to `path` until the file system is full; returns how many bytes it took."""
     written = 0
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

@@ -33,6 +33,7 @@ PROFILES: dict[str, dict[str, str]] = {
     "full": {"FUZZ_EXAMPLES": "200", "FUZZ_STATEFUL_EXAMPLES": "50"},
 }
 
+PARTS = ("fuzz", "suite", "faults", "load")  # in the order they run
 FUZZ = ["tests/robustness/fuzz_api.py"]  # a process of its own: it leaves its worlds in the test database
 SUITE = [
     "tests/robustness",
@@ -59,13 +60,13 @@ def main() -> int:
     parser.add_argument("--profile", choices=sorted(PROFILES), default=os.environ.get("PROFILE") or "short")
     parser.add_argument(
         "--parts",
-        default="fuzz,suite,faults,load",
+        default=",".join(PARTS),
         help="comma-separated: fuzz, suite, faults, load (default: all)",
     )
     args = parser.parse_args()
     profile, wanted = args.profile, set(args.parts.split(","))
-    if unknown := wanted - {"fuzz", "suite", "faults", "load"}:
-        parser.error(f"unknown parts: {', '.join(sorted(unknown))} (choose from fuzz, suite, faults, load)")
+    if unknown := wanted - set(PARTS):
+        parser.error(f"unknown parts: {', '.join(sorted(unknown))} (choose from {', '.join(PARTS)})")
     RESULTS.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, **PROFILES[profile]}
     pytest = [PY, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
@@ -96,7 +97,7 @@ def main() -> int:
             parts[part] = {"exit": 1 if required else 0, "skipped": reason}
     # the figures of every part of this profile, this run's or, for parts not run now, the latest ones
     summary: dict[str, Any] = {"profile": profile, "parts": parts}
-    for part in ("fuzz", "suite", "faults", "load"):
+    for part in PARTS:
         path = RESULTS / f"{part}-{profile}.json"
         if path.exists() and "skipped" not in parts.get(part, {}):
             summary[part] = json.loads(path.read_text())
