@@ -63,9 +63,8 @@ def users(editors: int, authors: int) -> dict[str, Any]:
 
 
 def queue(n: int) -> dict[str, Any]:
-    """Frees every claim, then tops the queue up with generated articles (seed_corpus --queue 1) to n."""
-    from django.core.management import call_command
-
+    """Frees every claim, then tops the queue up with generated articles (bench.seed --queue 1) to n."""
+    from bench.loader import seed_corpus
     from submissions.models import Article
     from submissions.states import Status
 
@@ -75,7 +74,7 @@ def queue(n: int) -> dict[str, Any]:
     added = 0
     if have < n:
         added = n - have
-        call_command("seed_corpus", articles=added, queue=1.0, no_progress=True)
+        seed_corpus(added, queue=1.0, no_progress=True)
     return {"waiting": have + added, "added": added}
 
 
@@ -90,6 +89,7 @@ def neardup(lookups: int = 200, sample: int = 2000) -> dict[str, Any]:
     from moderation.duplicates import article_text, compare, find_similar, shingles
     from moderation.models import DuplicateSignature
     from submissions.models import Article
+    from submissions.states import Status
 
     indexed = DuplicateSignature.objects.count()
     rng = random.Random(7)  # noqa: S311 - a reproducible sample, not a secret
@@ -99,7 +99,9 @@ def neardup(lookups: int = 200, sample: int = 2000) -> dict[str, Any]:
     picked: list[Article] = []
     while len(picked) < lookups:
         ids = [rng.randint(1, high) for _ in range(lookups * 2)]
-        picked += list(Article.objects.filter(pk__in=ids, status="published").only("title", "lead", "body"))
+        picked += list(
+            Article.objects.filter(pk__in=ids, status=Status.PUBLISHED).only("title", "lead", "body")
+        )
     texts = []
     for article in picked[:lookups]:
         words = article.body.split(" ")

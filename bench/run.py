@@ -91,7 +91,7 @@ def _seed(url: str, env: dict[str, str]) -> dict[str, Any]:
     if have < SCALE:
         started = time.monotonic()
         subprocess.run(
-            [PY, "manage.py", "seed_corpus", "--articles", str(SCALE - have)], cwd=ROOT, env=env, check=True
+            [PY, "-m", "bench.seed", "--articles", str(SCALE - have)], cwd=ROOT, env=env, check=True
         )
         with psycopg.connect(url, autocommit=True) as conn:
             conn.execute(
@@ -300,7 +300,7 @@ def _pipeline(tokens: list[str]) -> dict[str, Any]:
     import http.client
     import threading
 
-    from moderation.corpus import CorpusGenerator
+    from bench.corpus import CorpusGenerator
 
     texts = iter(CorpusGenerator(seed=int(time.time())).articles(SUBMISSIONS + 100))
     lock = threading.Lock()

@@ -76,7 +76,7 @@ class Author:
 
 
 def _texts(seed: int) -> Any:
-    from moderation.corpus import CorpusGenerator
+    from bench.corpus import CorpusGenerator
 
     return CorpusGenerator(seed=seed, duplicate_share=0.0).articles(10**7)
 

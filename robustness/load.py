@@ -25,6 +25,7 @@ import json
 import os
 import random
 import statistics
+import subprocess
 import sys
 import threading
 import time
@@ -383,7 +384,12 @@ def running_stack(
         stack.manage("migrate", "-v0")
         stack.manage("collectstatic", "--noinput", "-v0")  # pages link hashed static files, as in production
         if seed_articles:
-            stack.manage("seed_corpus", "--articles", str(seed_articles), "--queue", "0.03", "--no-progress")
+            seed = [sys.executable, "-m", "bench.seed", "--articles", str(seed_articles), "--queue", "0.03"]
+            done = subprocess.run(
+                [*seed, "--no-progress"], cwd=ROOT, env=stack.env, capture_output=True, text=True
+            )
+            if done.returncode != 0:
+                raise RuntimeError(f"bench.seed exited with {done.returncode}:\n{done.stderr[-3000:]}")
         print(f"[{name}] database ready in {time.monotonic() - started:.0f} s", flush=True)
         setup_django(stack)
         yield stack, pg, redis
@@ -410,7 +416,7 @@ class Load:
     def __init__(
         self, stack: Stack, users: dict[str, list[dict[str, Any]]], seconds: float, seed: int
     ) -> None:
-        from moderation.corpus import CorpusGenerator
+        from bench.corpus import CorpusGenerator
 
         self.stack, self.users, self.seconds = stack, users, seconds
         self.rec = Recorder()

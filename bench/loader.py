@@ -1,8 +1,7 @@
-"""Loads a generated corpus (moderation/corpus.py) for benchmarks: authors with histories (published, rejected,
-waiting and draft articles, trust levels), articles with their submitted revision, tags, media rows, search
-entries and the near-duplicate index, and a moderation queue.
-
-    python manage.py seed_corpus --articles 100000
+"""Loads the generated benchmark corpus (bench/corpus.py) into the database Django is set up on: authors with
+histories (published, rejected, waiting and draft articles, trust levels), articles with their submitted revision,
+tags, media rows, search entries and the near-duplicate index, and a moderation queue. `python -m bench.seed` is
+its command line; this module needs Django set up before it is imported.
 
 Text work (generation, Markdown, stems, MinHash signatures) is pure Python, so it runs in a pool of worker
 processes (one per core) while this process writes: ids are reserved up front, rows go in with multi-row
@@ -20,13 +19,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
-from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.db.models import Model
 from django.utils import timezone
 from tqdm import tqdm
 
-from moderation.corpus import CorpusGenerator
+from bench.corpus import DEFAULT_SEED, CorpusGenerator
 from moderation.duplicates import article_text, band_hashes, pack, shingles, signatures
 from moderation.models import DuplicateBand, DuplicateSignature
 from newsroom.accounts.models import User
@@ -98,26 +96,40 @@ def _prepare(job: tuple[int, int, int, int, float, float]) -> list[dict[str, Any
     return rows
 
 
-class Command(BaseCommand):
-    help = "Load a generated benchmark corpus of N articles (Russian and English, with near-duplicates)."
+class SeedError(Exception):
+    """The corpus cannot be loaded into this database as it stands (no active category: not migrated)."""
 
-    def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--articles", type=int, required=True)
-        parser.add_argument("--authors", type=int, default=None, help="default: one per 50 articles")
-        parser.add_argument("--queue", type=float, default=0.02, help="share of articles waiting in review")
-        parser.add_argument("--seed", type=int, default=20261124)
-        parser.add_argument(
-            "--workers", type=int, default=os.cpu_count() or 1, help="text-preparing processes"
-        )
-        parser.add_argument("--no-progress", action="store_true")
 
-    def handle(self, *args: Any, **options: Any) -> None:
+def seed_corpus(
+    articles: int,
+    *,
+    authors: int | None = None,
+    queue: float = 0.02,
+    seed: int = DEFAULT_SEED,
+    workers: int | None = None,
+    no_progress: bool = False,
+) -> float:
+    """Loads `articles` generated articles (added to any already there) with `authors` authors (default: one per
+    50 articles) and a `queue` share waiting in review; returns the seconds it took."""
+    return _Loader().run(
+        articles,
+        authors=authors,
+        queue=queue,
+        seed=seed,
+        workers=(os.cpu_count() or 1) if workers is None else workers,
+        no_progress=no_progress,
+    )
+
+
+class _Loader:
+    def run(
+        self, total: int, *, authors: int | None, queue: float, seed: int, workers: int, no_progress: bool
+    ) -> float:
         started = time.monotonic()
-        total = options["articles"]
-        self.authors = self._authors(options["authors"] or max(10, total // 50))
+        self.authors = self._authors(authors or max(10, total // 50))
         self.categories = list(Category.objects.filter(is_active=True).order_by("pk"))
         if not self.categories:
-            raise CommandError("There is no active category to file articles under: run migrate first.")
+            raise SeedError("There is no active category to file articles under: run migrate first.")
         self.tags: dict[str, int] = {}
         self.postgres = connection.vendor == "postgresql"
         if self.postgres:  # indexes left dropped by a load that died are built again first
@@ -128,16 +140,16 @@ class Command(BaseCommand):
         base = Article.objects.count()  # a second run adds to the corpus with other texts and slugs
         now = timezone.now().timestamp()
         jobs = [
-            (options["seed"] + base, offset, min(BATCH, total - offset), total, options["queue"], now)
+            (seed + base, offset, min(BATCH, total - offset), total, queue, now)
             for offset in range(0, total, BATCH)
         ]
-        bar = tqdm(total=total, unit="article", disable=options["no_progress"])
+        bar = tqdm(total=total, unit="article", disable=no_progress)
         deferred = self.postgres and total >= DEFER_INDEXES_FROM
         if deferred:
             self._drop_indexes()
-        if options["workers"] > 1 and len(jobs) > 1:
+        if workers > 1 and len(jobs) > 1:
             connection.close()  # the workers are forked: none of them may share this process's connection
-            with multiprocessing.get_context("fork").Pool(options["workers"]) as pool:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
                 for rows in pool.imap(_prepare, jobs):
                     self._write(rows, base)
                     bar.update(len(rows))
@@ -148,12 +160,12 @@ class Command(BaseCommand):
                 bar.update(len(rows))
         bar.close()
         if deferred:
-            self._restore_indexes(not options["no_progress"])
+            self._restore_indexes(not no_progress)
         if self.postgres:
             with connection.cursor() as cursor:
                 # VACUUM only outside a transaction (a test's, say): ANALYZE alone then
                 cursor.execute("VACUUM ANALYZE" if connection.get_autocommit() else "ANALYZE")
-        self.stdout.write(f"seeded {total} articles in {time.monotonic() - started:.0f} s")
+        return time.monotonic() - started
 
     def _authors(self, count: int) -> list[int]:
         password = make_password(None)
@@ -214,7 +226,7 @@ class Command(BaseCommand):
                 )
                 return [row[0] for row in cursor.fetchall()]
             # SQLite: one writer, no sequence; the table name is the model's own, not input
-            cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {connection.ops.quote_name(table)}")  # noqa: S608
+            cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {connection.ops.quote_name(table)}")
             high = cursor.fetchone()[0]
             return list(range(high + 1, high + 1 + count))
 
