@@ -6,7 +6,6 @@ Both tables are append-only in the database (newsroom/db/append_only.py); nothin
 
 from __future__ import annotations
 
-import base64
 import csv
 import json
 from collections.abc import Iterator
@@ -14,23 +13,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Q, QuerySet
-from django.utils.dateparse import parse_datetime
-from django.utils.translation import gettext_lazy as _
+from django.db.models import QuerySet
 
 from newsroom.accounts.models import RoleChange
-from newsroom.api.errors import ApplicationError
+from newsroom.api.pagination import Keyset
 from submissions.models import ArticleEvent
 
 ARTICLE, ROLE = "article", "role"
-_RANK = {ROLE: 0, ARTICLE: 1}  # ties on created_at: article rows before role rows (descending)
 ROLE_ACTIONS = ("role_grant", "role_revoke")
-
-
-class BadCursor(ApplicationError):
-    code = "invalid_cursor"
-    status = 400
-    default_message = _("The cursor is not valid; start again from the first page.")
+# newest first; at the same instant article rows before role rows. The cursor: base64url of "<at>|<kind>|<id>".
+KEYSET = Keyset("created_at", kinds=(ARTICLE, ROLE), opaque=True)
 
 
 @dataclass
@@ -42,40 +34,6 @@ class AuditFilters:
     action: str | None = None
     since: datetime | None = None
     until: datetime | None = None
-
-
-@dataclass(frozen=True)
-class Position:
-    at: datetime
-    kind: str
-    id: int
-
-    def encode(self) -> str:
-        raw = f"{self.at.isoformat()}|{self.kind}|{self.id}"
-        return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
-
-    @classmethod
-    def decode(cls, token: str) -> Position:
-        try:
-            raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
-            at, kind, ident = raw.split("|")
-            parsed = parse_datetime(at)
-            if parsed is None or kind not in _RANK:
-                raise ValueError(raw)
-            return cls(parsed, kind, int(ident))
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise BadCursor() from exc
-
-
-def _after(position: Position | None, kind: str) -> Q:
-    """Rows that come after `position` in (created_at, kind rank, id) descending order."""
-    if position is None:
-        return Q()
-    if _RANK[kind] < _RANK[position.kind]:
-        return Q(created_at__lte=position.at)
-    if _RANK[kind] > _RANK[position.kind]:
-        return Q(created_at__lt=position.at)
-    return Q(created_at__lt=position.at) | Q(created_at=position.at, id__lt=position.id)
 
 
 def _events(filters: AuditFilters) -> QuerySet[ArticleEvent] | None:
@@ -150,37 +108,26 @@ def _role_row(change: RoleChange) -> dict[str, Any]:
     }
 
 
-def _sort_key(row: dict[str, Any]) -> tuple[datetime, int, int]:
-    return (row["at"], _RANK[row["kind"]], int(row["id"].split(":")[1]))
-
-
-def page(
-    filters: AuditFilters, *, after: Position | None, limit: int
-) -> tuple[list[dict[str, Any]], str | None]:
-    """One page, newest first, and the cursor of the next page (None at the end). At most two queries."""
-    rows: list[dict[str, Any]] = []
+def page(filters: AuditFilters, *, cursor: str | None, limit: int) -> tuple[list[dict[str, Any]], str | None]:
+    """One page, newest first, and the cursor of the next page (None at the end). At most two queries. An
+    unreadable cursor is newsroom.api.pagination.BadCursor (a 400)."""
+    sources: dict[str, QuerySet[Any]] = {}
     events, roles = _events(filters), _roles(filters)
     if events is not None:
-        rows += [_event_row(e) for e in events.filter(_after(after, ARTICLE))[: limit + 1]]
+        sources[ARTICLE] = events
     if roles is not None:
-        rows += [_role_row(r) for r in roles.filter(_after(after, ROLE))[: limit + 1]]
-    rows.sort(key=_sort_key, reverse=True)
-    more = len(rows) > limit
-    rows = rows[:limit]
-    if not more or not rows:
-        return rows, None
-    last = rows[-1]
-    return rows, Position(last["at"], last["kind"], int(last["id"].split(":")[1])).encode()
+        sources[ROLE] = roles
+    rows, following = KEYSET.merged_page(sources, cursor, limit)
+    return [_event_row(row) if kind == ARTICLE else _role_row(row) for kind, row in rows], following
 
 
 def iter_all(filters: AuditFilters, *, chunk: int = 1000) -> Iterator[dict[str, Any]]:
-    after: Position | None = None
+    cursor: str | None = None
     while True:
-        rows, cursor = page(filters, after=after, limit=chunk)
+        rows, cursor = page(filters, cursor=cursor, limit=chunk)
         yield from rows
         if cursor is None:
             return
-        after = Position.decode(cursor)
 
 
 COLUMNS = [

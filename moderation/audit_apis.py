@@ -21,7 +21,7 @@ from moderation import audit
 from moderation.stats import moderation_stats
 from newsroom.api.inputs import query_int
 from newsroom.api.permissions import HasModelPermission, IsEditor
-from submissions.workflow import EXPORT_AUDIT
+from submissions.policy import EXPORT_AUDIT
 
 _FILTERS = [
     OpenApiParameter("kind", required=False, type=str, enum=[audit.ARTICLE, audit.ROLE]),
@@ -108,9 +108,8 @@ class AuditApi(APIView):
     )
     def get(self, request: Request) -> Response:
         limit = min(max(_int(request, "limit") or 50, 1), 200)
-        cursor = request.query_params.get("cursor")
-        after = audit.Position.decode(cursor) if cursor else None
-        rows, next_cursor = audit.page(_filters(request), after=after, limit=limit)
+        cursor = request.query_params.get("cursor") or None
+        rows, next_cursor = audit.page(_filters(request), cursor=cursor, limit=limit)
         return Response({"next": next_cursor, "results": AuditRowOutput(rows, many=True).data})
 
 

@@ -308,19 +308,25 @@ def _is_polyglot(data: bytes, pillow_format: str) -> bool:
     return any(_MARKERS.search(part) for part in split(data))
 
 
-def _metadata(image: Image.Image, data: bytes) -> list[str]:
-    """What the upload carried besides pixels (recorded before it is dropped)."""
+EXIF_GPS_IFD = 0x8825
+
+
+def metadata_kinds(image: Image.Image, data: bytes) -> list[str]:
+    """What `image` (opened from `data`) carries besides pixels, sorted: "exif", "gps", "xmp", "iptc", "comment"
+    (text chunks and comments), "icc" (a colour profile). Read from Pillow's parse and from the bytes themselves,
+    so a block Pillow skips or cannot parse still counts. Uploads record it before it is dropped; the media check
+    reads it back from the stored file, which should carry none."""
     found: set[str] = set()
     info = image.info
     try:
         exif = image.getexif()
         if len(exif):
             found.add("exif")
-        if exif.get(0x8825) is not None or len(exif.get_ifd(0x8825)):
+        if exif.get(EXIF_GPS_IFD) is not None or len(exif.get_ifd(EXIF_GPS_IFD)):
             found.add("gps")
     except Exception:  # a malformed EXIF block is still an EXIF block
         found.add("exif")
-    if info.get("exif"):
+    if info.get("exif") or b"Exif\x00\x00" in data:
         found.add("exif")
     if info.get("xmp") or b"<x:xmpmeta" in data or b"<?xpacket" in data:
         found.add("xmp")
@@ -419,7 +425,7 @@ def clean_image(data: bytes, *, max_pixels: int | None = None) -> CleanImage:
             raise too_large from exc
         except _DECODE_ERRORS as exc:
             raise ImageTruncated() from exc
-        removed = _metadata(image, data)
+        removed = metadata_kinds(image, data)
         icc = image.info.get("icc_profile")
         try:
             upright = ImageOps.exif_transpose(image)

@@ -18,7 +18,9 @@ from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
+from newsroom.accounts.actors import signed_in
 from newsroom.api.inputs import validated
+from newsroom.api.links import absolute
 from newsroom.api.permissions import IsContributor
 from newsroom.api.throttles import ScopedThrottle
 from submissions import media as services
@@ -66,21 +68,17 @@ class MediaOutput(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    def _absolute(self, url: str) -> str:
-        request = self.context.get("request")
-        return request.build_absolute_uri(url) if request is not None else url
-
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, media: Media) -> str:
-        return self._absolute(media.file.url)
+        return absolute(media.file.url, self.context.get("request"))
 
     @extend_schema_field(serializers.DictField(child=MediaSizeOutput()))
     def get_sizes(self, media: Media) -> dict[str, dict[str, Any]]:
         """{"480": {"url", "width", "height", "bytes"}, ...}: empty until the sizes task has run."""
-        storage = media.file.storage
+        storage, request = media.file.storage, self.context.get("request")
         return {
             key: {
-                "url": self._absolute(storage.url(entry["name"])),
+                "url": absolute(storage.url(entry["name"]), request),
                 "width": entry["width"],
                 "height": entry["height"],
                 "bytes": entry["bytes"],
@@ -100,7 +98,7 @@ class MediaListApi(APIView):
 
     @extend_schema(responses={200: MediaOutput(many=True)}, tags=["articles"])
     def get(self, request: Request, article_id: int) -> Response:
-        images = services.media_list(actor=request.user, article_id=article_id)
+        images = services.media_list(actor=signed_in(request), article_id=article_id)
         return Response(MediaOutput(images, many=True, context={"request": request}).data)
 
     @extend_schema(
@@ -112,10 +110,10 @@ class MediaListApi(APIView):
     )
     def post(self, request: Request, article_id: int) -> Response:
         # whose article and whether it takes images: answered before the body is parsed
-        services.media_upload_check(actor=request.user, article_id=article_id)
+        services.media_upload_check(actor=signed_in(request), article_id=article_id)
         data = validated(MediaUploadInput, request)
         media = services.media_add(
-            actor=request.user,
+            actor=signed_in(request),
             article_id=article_id,
             upload=data["file"],
             caption=data["caption"],
@@ -130,12 +128,14 @@ class MediaDetailApi(APIView):
     @extend_schema(request=MediaUpdateInput, responses={200: MediaOutput}, tags=["articles"])
     def patch(self, request: Request, article_id: int, media_id: int) -> Response:
         data = validated(MediaUpdateInput, request)
-        media = services.media_update(actor=request.user, article_id=article_id, media_id=media_id, **data)
+        media = services.media_update(
+            actor=signed_in(request), article_id=article_id, media_id=media_id, **data
+        )
         return Response(MediaOutput(media, context={"request": request}).data)
 
     @extend_schema(request=None, responses={204: None}, tags=["articles"])
     def delete(self, request: Request, article_id: int, media_id: int) -> Response:
-        services.media_delete(actor=request.user, article_id=article_id, media_id=media_id)
+        services.media_delete(actor=signed_in(request), article_id=article_id, media_id=media_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -12,7 +12,7 @@ tracking parameters dropped) and reduced to its registered domain with tldextrac
   level allows (the submit-time limit refuses those; a revision edited later still gets it recorded here).
 
 Optionally (NEWSROOM["LINK_LIVE_CHECK"]), up to 10 links are asked for with HEAD (GET when HEAD is refused),
-through moderation.netsafety: only public addresses, at most 3 redirects, each target validated again. A dead link
+through newsroom.net: only public addresses, at most 3 redirects, each target validated again. A dead link
 (4xx/5xx, no connection) is a warning.
 
 Settings (NEWSROOM): LINK_LIVE_CHECK (False), LINK_TIMEOUT (3 s per URL, redirects included), LINK_LIVE_MAX_URLS
@@ -37,17 +37,17 @@ import idna
 import tldextract
 from django.conf import settings
 
-from moderation import netsafety
 from moderation.checks.base import Finding, Result, Snapshot
 from moderation.models import Outcome
+from newsroom import net
 from newsroom.accounts.trust import links_per_article
-from submissions.workflow import count_links
+from submissions.content import count_links
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 MAX_EVIDENCE_LINKS = 100
 MAX_REDIRECTS = 3
 
-# the same starts as submissions.workflow.count_links: "http(s)://" after a non-word character, or a "www." that
+# the same starts as submissions.content.count_links: "http(s)://" after a non-word character, or a "www." that
 # does not continue a host or a path
 _URL = re.compile(r"(?i)(?:(?<!\w)https?://|(?<![/\w.])www\.)[^\s<>\"'`«»“”„\[\]{}|\\^]+")
 _TRAILING = ".,:;!?*_~"
@@ -474,7 +474,7 @@ class Links:
 
     def _probe(self, link: Link, timeout: float, allow_loopback: bool) -> None:
         try:
-            result = netsafety.probe(
+            result = net.probe(
                 link.url,
                 timeout=timeout,
                 max_redirects=MAX_REDIRECTS,

@@ -28,10 +28,10 @@ from PIL import Image
 
 from moderation.checks.base import Finding, Result, Snapshot
 from moderation.models import ImageFingerprint, Outcome
+from newsroom.images import metadata_kinds
 from submissions.models import Media
 from submissions.states import Status
 
-EXIF_GPS_IFD = 0x8825
 MAX_MATCHES = 5  # per image, in the evidence
 FAIL_SCORE = 0.8
 WARN_SCORES = {"image_already_published": 0.4, "image_small": 0.15, "image_aspect": 0.15}
@@ -57,31 +57,6 @@ def phash64(image: Image.Image) -> int:
 
 def hamming(a: int, b: int) -> int:
     return ((a ^ b) & _MASK64).bit_count()
-
-
-def stored_metadata(image: Image.Image, data: bytes) -> list[str]:
-    """Metadata the stored file still carries (the pipeline should have left none)."""
-    found: set[str] = set()
-    info = image.info
-    try:
-        exif = image.getexif()
-        if len(exif):
-            found.add("exif")
-        if exif.get(EXIF_GPS_IFD) is not None or len(exif.get_ifd(EXIF_GPS_IFD)):
-            found.add("gps")
-    except Exception:  # an unreadable EXIF block is still an EXIF block
-        found.add("exif")
-    if info.get("exif") or b"Exif\x00\x00" in data:
-        found.add("exif")
-    if info.get("xmp") or b"<x:xmpmeta" in data or b"<?xpacket" in data:
-        found.add("xmp")
-    if "photoshop" in info or b"Photoshop 3.0\x00" in data:
-        found.add("iptc")
-    if info.get("comment"):
-        found.add("comment")
-    for key in getattr(image, "text", None) or {}:
-        found.add("xmp" if key.lower() == "xml:com.adobe.xmp" else "comment")
-    return sorted(found)
 
 
 class PublishedIndex:
@@ -255,7 +230,8 @@ class MediaCheck:
                     )
                 )
 
-            metadata = stored_metadata(image, data)
+            # read back from the file; a colour profile says nothing of the author or the place
+            metadata = [kind for kind in metadata_kinds(image, data) if kind != "icc"]
             if metadata:
                 item.flags.append("metadata")
                 item.details["metadata"] = metadata

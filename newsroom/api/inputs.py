@@ -29,6 +29,19 @@ def query_int(request: Request, name: str, *, default: int | None = None) -> int
     return int(value)
 
 
+def query_flag(request: Request, name: str) -> bool | None:
+    """A yes/no query parameter (1/true/yes, 0/false/no, any case), or None when absent or empty; a 400 naming the
+    parameter otherwise."""
+    value = request.query_params.get(name)
+    if value in (None, ""):
+        return None
+    if value.lower() in ("1", "true", "yes"):
+        return True
+    if value.lower() in ("0", "false", "no"):
+        return False
+    raise ValidationError({name: [_("Use true or false.")]}, code="invalid")
+
+
 class IdConverter:
     """`<id:name>` in URL patterns: an object id, 1 to 18 ASCII digits. Longer numbers do not match (404), so no
     lookup ever overflows the database's integer."""

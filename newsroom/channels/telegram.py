@@ -24,10 +24,12 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from moderation.netsafety import is_public_ip
+from newsroom.api.links import absolute
 from newsroom.channels import transport
 from newsroom.channels.models import Channel, Delivery, EventKind
 from newsroom.channels.outcome import Outcome
+from newsroom.net import is_public_ip
+from submissions.links import article_url
 from submissions.models import Article, Correction
 from submissions.states import Status
 
@@ -84,10 +86,6 @@ def fit(render: Any, parts: list[str], limit: int) -> str:
                 high = middle - 1
         parts[index] = _cut(whole, low)
     return render(*parts)
-
-
-def article_url(article: Article) -> str:
-    return f"{settings.SITE_URL}/news/{article.slug}/"
 
 
 def _language(article: Article) -> str:
@@ -150,9 +148,7 @@ def cover_url(article: Article) -> str | None:
         ),
         media.file.name,
     )
-    url = media.file.storage.url(name)
-    if url.startswith("/"):
-        url = f"{settings.SITE_URL}{url}"
+    url = absolute(media.file.storage.url(name))
     parts = urlsplit(url)
     host = (parts.hostname or "").lower()
     if parts.scheme != "https" or not host or host == "localhost" or host.endswith(".localhost"):

@@ -1,4 +1,4 @@
-"""One HTTP POST, with the address pinning of moderation.netsafety.
+"""One HTTP POST, with the address pinning of newsroom.net.
 
 Webhook addresses are configured by people, so they go through the same guard as the link check: the host is
 resolved once, refused unless every address is public (loopback only with CHANNELS["ALLOW_LOOPBACK"]), and the
@@ -10,19 +10,16 @@ from __future__ import annotations
 
 import http.client
 import re
-import socket
 import time
 from dataclasses import dataclass
-from typing import cast
-from urllib.parse import quote, urlsplit
 
-from moderation import netsafety
+from newsroom import net
 
 USER_AGENT = "NewsroomChannels/1.0 (+delivery of published news)"
 MAX_RESPONSE_BYTES = 64 * 1024
 _UNSAFE_IN_HEADER = re.compile(r"[\x00-\x1f\x7f]")
 
-UnsafeAddress = netsafety.UnsafeAddress
+UnsafeAddress = net.UnsafeAddress
 
 
 class TransportError(Exception):
@@ -53,34 +50,19 @@ def post(
 
     `guard`: refuse non-public addresses (UnsafeAddress). Raises ValueError for a URL that is not http(s) or
     TransportError when no HTTP answer came back."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname or _UNSAFE_IN_HEADER.search(url):
+    if _UNSAFE_IN_HEADER.search(url):
         raise ValueError("not an http(s) URL")
-    host = parts.hostname
-    if not host.isascii():
-        host = host.encode("idna").decode("ascii")
-    default_port = 443 if parts.scheme == "https" else 80
-    port = parts.port or default_port
+    target = net.parse_target(url)
     try:
         if guard:
-            addresses = netsafety.resolve_public(host, port, allow_loopback=allow_loopback)
+            addresses = net.resolve_public(target.host, target.port, allow_loopback=allow_loopback)
         else:
-            addresses = cast(
-                list[netsafety.Resolved],
-                socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP),
-            )
+            addresses = net.resolve(target.host, target.port)
     except OSError as exc:
-        raise TransportError(f"cannot resolve {host}: {exc}") from exc
-    connection_class = (
-        netsafety._PinnedHTTPSConnection if parts.scheme == "https" else netsafety._PinnedHTTPConnection
-    )
-    conn = connection_class(host, port, addresses, timeout)
-    host_header = f"[{host}]" if ":" in host else host
-    if port != default_port:
-        host_header = f"{host_header}:{port}"
-    target = quote((parts.path or "/") + (f"?{parts.query}" if parts.query else ""), safe=netsafety._URL_SAFE)
+        raise TransportError(f"cannot resolve {target.host}: {exc}") from exc
+    conn = net.pinned_connection(target, addresses, timeout)
     sent_headers = {
-        "Host": host_header,
+        "Host": target.host_header,
         "User-Agent": USER_AGENT,
         "Accept": "application/json, */*;q=0.5",
         "Connection": "close",
@@ -88,7 +70,7 @@ def post(
     }
     deadline = time.monotonic() + timeout
     try:
-        conn.request("POST", target, body=body, headers=sent_headers)
+        conn.request("POST", target.path, body=body, headers=sent_headers)
         response = conn.getresponse()
         data = b""
         while len(data) < MAX_RESPONSE_BYTES and time.monotonic() < deadline:

@@ -20,6 +20,7 @@ from django.utils import timezone
 from newsroom.channels import telegram, transport
 from newsroom.channels.models import Channel, Delivery, EventKind
 from newsroom.channels.outcome import Outcome
+from submissions.links import article_url
 from submissions.models import Article
 
 EVENTS = {
@@ -43,7 +44,7 @@ def article_data(article: Article) -> dict[str, Any]:
     return {
         "id": article.pk,
         "slug": article.slug,
-        "url": telegram.article_url(article),
+        "url": article_url(article),
         "title": article.title,
         "lead": article.lead,
         "language": article.language,

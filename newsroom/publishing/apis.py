@@ -3,41 +3,16 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework.pagination import BasePagination
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 
 from newsroom.api.inputs import query_int
-from newsroom.api.pagination import NewestFirstCursorPagination, link_page
+from newsroom.api.pagination import CountFreeOffsetPagination, NewestFirstCursorPagination, link_page
 from newsroom.publishing import selectors
 from newsroom.publishing.serializers import AuthorOutput, FeedArticleOutput, FeedItemOutput, feed_items
 from submissions.selectors import public_author
-
-
-class RankedPagination(BasePagination):
-    """Search results, best first: offset pages with a `next` link and no COUNT."""
-
-    page_size, max_page_size = 20, 100
-
-    def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> list[Any]:
-        self.request = request
-        self.limit = min(query_int(request, "page_size", default=self.page_size) or 1, self.max_page_size)
-        self.offset = query_int(request, "offset", default=0) or 0
-        rows = list(queryset[self.offset : self.offset + self.limit + 1])
-        self.has_next = len(rows) > self.limit
-        return rows[: self.limit]
-
-    def get_paginated_response(self, data: Any) -> Response:
-        url = self.request.build_absolute_uri()
-        following = replace_query_param(url, "offset", self.offset + self.limit) if self.has_next else None
-        previous = None
-        if self.offset:
-            back = max(self.offset - self.limit, 0)
-            previous = replace_query_param(url, "offset", back) if back else remove_query_param(url, "offset")
-        return Response({"next": following, "previous": previous, "results": data})
 
 
 def _filters(request: Request) -> selectors.FeedFilters:
@@ -76,7 +51,7 @@ class FeedApi(APIView):
     )
     def get(self, request: Request) -> Response:
         filters = _filters(request)
-        paginator: Any = RankedPagination() if filters.q else NewestFirstCursorPagination()
+        paginator: Any = CountFreeOffsetPagination() if filters.q else NewestFirstCursorPagination()
         rows = paginator.paginate_queryset(selectors.feed_rows(filters), request, view=self)
         tags = selectors.tags_of([row["id"] for row in rows])
         return paginator.get_paginated_response(feed_items(rows, tags, request))

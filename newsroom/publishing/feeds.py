@@ -20,10 +20,13 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, SyndicationFee
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
+from newsroom.api.links import absolute
+from newsroom.api.pagination import BadCursor
 from newsroom.publishing.caching import public
 from newsroom.publishing.selectors import FeedFilters, corrections_and_retractions, feed
-from newsroom.publishing.views import BadCursor, absolute, article_url, keyset_page, media_src, summary_of
+from newsroom.publishing.views import KEYSET, media_src, summary_of
 from submissions.errors import NotFound
+from submissions.links import article_id_url, article_url
 from submissions.models import Article, Category
 from submissions.selectors import public_author
 
@@ -33,10 +36,6 @@ FEED_SIZE = 50
 
 def _language() -> str:
     return translation.get_language() or settings.LANGUAGE_CODE
-
-
-def article_guid(article: Article) -> str:
-    return f"{settings.SITE_URL}/news/{article.pk}"
 
 
 def article_categories(article: Article) -> list[str]:
@@ -102,7 +101,7 @@ class _ArticleFeed(_Feed):
         return article_url(item)
 
     def item_guid(self, item: Article) -> str:
-        return article_guid(item)
+        return article_id_url(item)
 
     def item_pubdate(self, item: Article) -> Any:
         return item.published_at
@@ -213,7 +212,7 @@ class CorrectionsAtom(_Feed):
         return f"{article_url(item['article'])}#{item['id']}"
 
     def item_guid(self, item: dict) -> str:
-        return f"{article_guid(item['article'])}/{item['id']}"
+        return f"{article_id_url(item['article'])}/{item['id']}"
 
     def item_pubdate(self, item: dict) -> Any:
         return item["at"]
@@ -230,7 +229,7 @@ class CorrectionsAtom(_Feed):
 
 def json_item(article: Article) -> dict[str, Any]:
     item: dict[str, Any] = {
-        "id": article_guid(article),
+        "id": article_id_url(article),
         "url": article_url(article),
         "title": article.title,
         "content_html": article.body_html,
@@ -249,7 +248,7 @@ def json_item(article: Article) -> dict[str, Any]:
 def json_feed(request: HttpRequest) -> HttpResponse:
     """Newest first, FEED_SIZE a page; `next_url` continues with a keyset cursor (`?before=`)."""
     try:
-        articles, next_cursor = keyset_page(feed(), request.GET.get("before"), size=FEED_SIZE)
+        articles, next_cursor = KEYSET.page(feed(), request.GET.get("before"), FEED_SIZE)
     except BadCursor:
         raise Http404() from None
     feed_url = absolute(reverse("feed-json"))

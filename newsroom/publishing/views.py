@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -27,10 +27,13 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from newsroom.api.links import absolute
+from newsroom.api.pagination import BadCursor, Keyset, count_free_page
 from newsroom.publishing.caching import public
 from newsroom.publishing.selectors import FeedFilters, article_by_slug, feed
 from newsroom.publishing.serializers import DISCLAIMER
 from submissions.errors import NotFound
+from submissions.links import article_url
 from submissions.models import Article, Category, Media
 from submissions.selectors import active_categories, public_author
 from submissions.states import Status
@@ -40,53 +43,11 @@ SEARCH_PAGES = 10  # search pages by offset (ranked results have no keyset); dee
 MAX_QUERY = 200
 
 
-# --- keyset pagination on (published_at, id) -------------------------------------------------------------------
+# newest first on (published_at, id); the cursor (`?before=`) is "<published_at, ISO 8601 in UTC>|<id>"
+KEYSET = Keyset("published_at")
 
 
-class BadCursor(ValueError):
-    pass
-
-
-def cursor_of(article: Article) -> str:
-    """`<published_at, ISO 8601 in UTC>|<id>`: where the next (older) page starts."""
-    assert article.published_at is not None
-    return f"{article.published_at.astimezone(UTC).isoformat()}|{article.pk}"
-
-
-def parse_cursor(raw: str) -> tuple[datetime, int]:
-    stamp, sep, pk = raw.rpartition("|")
-    try:
-        published_at = datetime.fromisoformat(stamp)
-        number = int(pk)
-    except ValueError as exc:
-        raise BadCursor(raw) from exc
-    if not sep or published_at.tzinfo is None or number < 1:
-        raise BadCursor(raw)
-    return published_at, number
-
-
-def keyset_page(
-    qs: QuerySet[Article], before: str | None, size: int | None = None
-) -> tuple[list[Article], str | None]:
-    """One page of `qs` (ordered newest first) strictly older than the cursor `before`, and the next cursor."""
-    size = size or PAGE_SIZE
-    if before:
-        published_at, pk = parse_cursor(before)
-        qs = qs.filter(Q(published_at__lt=published_at) | Q(published_at=published_at, pk__lt=pk))
-    rows = list(qs[: size + 1])
-    next_cursor = cursor_of(rows[size - 1]) if len(rows) > size else None
-    return rows[:size], next_cursor
-
-
-# --- URLs and small helpers ------------------------------------------------------------------------------------
-
-
-def absolute(path: str) -> str:
-    return path if path.startswith(("http://", "https://")) else f"{settings.SITE_URL}{path}"
-
-
-def article_url(article: Article) -> str:
-    return absolute(reverse("web-article", kwargs={"slug": article.slug}))
+# --- small helpers ---------------------------------------------------------------------------------------------
 
 
 def summary_of(article: Article, words: int = 40) -> str:
@@ -228,7 +189,7 @@ def _listing(
     context: dict[str, Any] | None = None,
 ) -> Any:
     try:
-        articles, next_cursor = keyset_page(qs, request.GET.get("before"))
+        articles, next_cursor = KEYSET.page(qs, request.GET.get("before"), PAGE_SIZE)
     except BadCursor:
         return _bad_cursor(request)
     context = {
@@ -375,10 +336,9 @@ def search_page(request: HttpRequest) -> Any:
     items: list[Item] = []
     next_url = ""
     if q:
-        offset = (number - 1) * PAGE_SIZE
-        rows = list(feed(FeedFilters(q=q))[offset : offset + PAGE_SIZE + 1])
-        items = items_of(rows[:PAGE_SIZE])
-        if len(rows) > PAGE_SIZE and number < SEARCH_PAGES:
+        rows, more = count_free_page(feed(FeedFilters(q=q)), offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+        items = items_of(rows)
+        if more and number < SEARCH_PAGES:
             next_url = f"{request.path}?{urlencode({'q': q, 'page': number + 1})}"
     return _render(request, "publishing/search.html", page, {"q": q, "items": items, "next_url": next_url})
 

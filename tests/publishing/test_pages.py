@@ -127,9 +127,19 @@ def test_keyset_pagination_walks_every_article_once(client, contributor, monkeyp
         pages += 1
         assert pages < 5
     assert seen == expected and pages == 2
-    second = client.get("/", {"before": views.cursor_of(newest[0])})
+    second = client.get("/", {"before": views.KEYSET.encode(views.KEYSET.position(newest[0]))})
     assert second.status_code == 200
     assert re.search(r'<link rel="canonical" href="http://testserver.example/\?before=[^"]+">', html(second))
+
+
+def test_a_cursor_keeps_its_format(client):
+    """`?before=` cursors already handed out (in links, in feed readers) must keep working."""
+    response = client.get("/", {"before": "2025-01-01T00:00:00+00:00|3"})
+    assert response.status_code == 200
+    article = ArticleFactory.build(
+        pk=7, published_at=dt.datetime(2025, 1, 1, 3, tzinfo=dt.timezone(dt.timedelta(hours=3)))
+    )
+    assert views.KEYSET.encode(views.KEYSET.position(article)) == "2025-01-01T00:00:00+00:00|7"
 
 
 @pytest.mark.parametrize("cursor", ["nonsense", "2025-01-01T00:00:00|x", "2025-01-01T00:00:00|3", "|"])

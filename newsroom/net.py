@@ -9,6 +9,9 @@ the URL's host travels only in the Host header and, over TLS, in SNI and the cer
 Redirects are not followed here blindly: `probe` follows at most `max_redirects` of them, and each target is
 validated again (scheme, address, and whatever the caller's `accept_redirect` says) before anything is sent.
 
+Used by the links check (moderation.checks.links: `probe`) and by the channels (newsroom.channels: `parse_target`,
+`resolve_public` or `resolve`, `pinned_connection`), and `is_public_ip` wherever an address is judged.
+
 Standard library only (http.client, ssl, socket, ipaddress). No proxy is used: a proxy would resolve the name
 itself and defeat the pinning.
 """
@@ -105,14 +108,14 @@ def resolve_public(host: str, port: int, *, allow_loopback: bool = False) -> lis
     """Resolves `host` once. Every address must be public (else UnsafeAddress, naming the first bad one): a name
     with one public and one internal address is refused, since we cannot know which one a client would use.
     Raises socket.gaierror (an OSError) when the name does not resolve."""
-    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP)
+    infos = resolve(host, port)
     if not infos:
         raise UnsafeAddress(host)
     for info in infos:
         address = str(info[4][0])
         if not is_public_ip(address, allow_loopback=allow_loopback):
             raise UnsafeAddress(host, address)
-    return list(infos)
+    return infos
 
 
 def _connect(addresses: list[Resolved], timeout: float) -> socket.socket:
@@ -156,6 +159,52 @@ class _PinnedHTTPSConnection(_PinnedHTTPConnection):
 
 
 @dataclass(frozen=True)
+class Target:
+    """Where a request for a URL goes: the ASCII host (IDNA), the port, the Host header, and the request target
+    (path and query, percent-encoded)."""
+
+    scheme: str
+    host: str
+    port: int
+    host_header: str
+    path: str
+
+
+def parse_target(url: str) -> Target:
+    """The target of an http(s) `url`. Raises ValueError for anything else (the URL is not in the message: it
+    may carry a secret, a bot token say)."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError("not an http(s) URL")
+    host = parts.hostname
+    if not host.isascii():
+        host = host.encode("idna").decode("ascii")  # the name as DNS, TLS and the Host header know it
+    default_port = 443 if parts.scheme == "https" else 80
+    port = parts.port or default_port
+    host_header = f"[{host}]" if ":" in host else host
+    if port != default_port:
+        host_header = f"{host_header}:{port}"
+    # an IRI's path ("/путь") travels percent-encoded; what is already encoded stays as it is
+    path = quote((parts.path or "/") + (f"?{parts.query}" if parts.query else ""), safe=_URL_SAFE)
+    return Target(parts.scheme, host, port, host_header, path)
+
+
+def resolve(host: str, port: int) -> list[Resolved]:
+    """Resolves `host` once, without judging the addresses: for hosts that come from configuration (an API base
+    in settings), never for addresses that users chose (resolve_public). Raises socket.gaierror."""
+    return list(socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP))
+
+
+def pinned_connection(
+    target: Target, addresses: list[Resolved], timeout: float
+) -> http.client.HTTPConnection:
+    """An http.client connection to `target` (HTTPS: certificate and host name verified) that connects to one of
+    `addresses` (resolved beforehand) instead of resolving the name again."""
+    connection_class = _PinnedHTTPSConnection if target.scheme == "https" else _PinnedHTTPConnection
+    return connection_class(target.host, target.port, addresses, timeout)
+
+
+@dataclass(frozen=True)
 class Response:
     status: int
     location: str | None
@@ -166,14 +215,8 @@ def request(
 ) -> Response:
     """One request (no redirect followed) to the validated address of `url`'s host. Only the status line and the
     headers are read. Raises UnsafeAddress, ValueError (not an http(s) URL) or OSError / http.client errors."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError(f"not an http(s) URL: {url!r}")
-    host = parts.hostname
-    if not host.isascii():
-        host = host.encode("idna").decode("ascii")  # the name as DNS, TLS and the Host header know it
-    port = parts.port or (443 if parts.scheme == "https" else 80)
-    addresses = resolve_public(host, port, allow_loopback=allow_loopback)
+    target = parse_target(url)
+    addresses = resolve_public(target.host, target.port, allow_loopback=allow_loopback)
 
     def remaining() -> float:
         if deadline is None:
@@ -183,19 +226,13 @@ def request(
             raise TimeoutError("link check deadline passed")
         return min(timeout, left)
 
-    connection_class = _PinnedHTTPSConnection if parts.scheme == "https" else _PinnedHTTPConnection
-    conn = connection_class(host, port, addresses, remaining())
+    conn = pinned_connection(target, addresses, remaining())
     try:
-        host_header = f"[{host}]" if ":" in host else host
-        if parts.port and parts.port != (443 if parts.scheme == "https" else 80):
-            host_header = f"{host_header}:{parts.port}"
-        # an IRI's path ("/путь") travels percent-encoded; what is already encoded stays as it is
-        target = quote((parts.path or "/") + (f"?{parts.query}" if parts.query else ""), safe=_URL_SAFE)
         conn.request(
             method,
-            target,
+            target.path,
             headers={
-                "Host": host_header,
+                "Host": target.host_header,
                 "User-Agent": USER_AGENT,
                 "Accept": "*/*",
                 "Connection": "close",
