@@ -383,3 +383,25 @@ def test_the_applications_list_costs_the_same_queries_for_many(api, django_asser
         EditorApplication.objects.create(user=UserFactory(trust_level=2))
     with django_assert_max_num_queries(len(one.captured_queries)):
         assert len(client.get("/api/v1/editor-track/applications/").json()["results"]) == 11
+
+
+def test_chief_grants_and_declines_from_the_admin_list(client, chief, applicant):
+    """The admin's bulk actions call the same track services; a refusal names the applicant, not a 500."""
+    from django.contrib.messages import get_messages
+
+    application = EditorApplication.objects.get(user=applicant)
+    client.force_login(chief)
+    url = "/admin/moderation/editorapplication/"
+    data = {"_selected_action": [application.pk], "index": "0"}
+    granted = client.post(url, {**data, "action": "grant"}, follow=True)
+    assert granted.status_code == 200
+    refusals = [str(m) for m in get_messages(granted.wsgi_request)]
+    assert any(applicant.email in text for text in refusals), refusals  # not enough scored reviews yet
+    application.refresh_from_db()
+    assert application.state == EditorApplication.State.OPEN
+
+    declined = client.post(url, {**data, "action": "decline"}, follow=True)
+    assert declined.status_code == 200
+    application.refresh_from_db()
+    assert application.state == EditorApplication.State.DECLINED
+    assert application.decided_by == chief

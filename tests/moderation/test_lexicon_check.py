@@ -393,7 +393,7 @@ def test_load_lexicon_upserts_and_replace_deactivates_the_rest(capsys):
 def entry_admin():
     """The ModelAdmin on a private site; registering it on admin.site is moderation/admin.py's business."""
     registered = LexiconEntry in admin.site._registry
-    from moderation.lexicon_admin import LexiconEntryAdmin
+    from moderation.admin.lexicon import LexiconEntryAdmin
 
     yield LexiconEntryAdmin(LexiconEntry, AdminSite())
     if not registered and LexiconEntry in admin.site._registry:
@@ -401,7 +401,7 @@ def entry_admin():
 
 
 def test_admin_form_normalises_and_validates_the_term(entry_admin):
-    from moderation.lexicon_admin import LexiconEntryForm
+    from moderation.admin.lexicon import LexiconEntryForm
 
     form = LexiconEntryForm(
         data={
