@@ -34,12 +34,13 @@ from moderation.serializers import (
     TextInput,
 )
 from moderation.timeline import timeline
+from newsroom.accounts.actors import signed_in
 from newsroom.api.conditional import IF_MATCH, expected_version, stale_version, with_etag
 from newsroom.api.errors import PreconditionFailed
-from newsroom.api.inputs import validated
+from newsroom.api.inputs import query_flag, validated
 from newsroom.api.pagination import LIMIT_OFFSET_PARAMETERS, StrictLimitOffsetPagination, offset_page
 from newsroom.api.permissions import HasModelPermission, IsContributor, IsEditor
-from submissions import workflow
+from submissions import policy, workflow
 from submissions.models import Article, ConflictDeclaration, RejectionReason
 from submissions.selectors import article_get_for_actor, article_get_for_history
 from submissions.serializers import ArticleInput
@@ -53,7 +54,7 @@ class ArticleChecksApi(APIView):
 
     @extend_schema(responses={200: CheckResultOutput(many=True)}, tags=["articles"])
     def get(self, request: Request, article_id: int) -> Response:
-        article = article_get_for_actor(actor=request.user, article_id=article_id)
+        article = article_get_for_actor(actor=signed_in(request), article_id=article_id)
         rows = selectors.check_results_for(revision_id=article.current_revision_id).select_related("revision")
         return Response(CheckResultOutput(rows, many=True).data)
 
@@ -66,19 +67,8 @@ class ArticleTimelineApi(APIView):
 
     @extend_schema(responses={200: dict}, tags=["articles"])
     def get(self, request: Request, article_id: int) -> Response:
-        article = article_get_for_history(actor=request.user, article_id=article_id)
+        article = article_get_for_history(actor=signed_in(request), article_id=article_id)
         return Response(timeline(article))
-
-
-def _flag(request: Request, name: str) -> bool | None:
-    value = request.query_params.get(name)
-    if value in (None, ""):
-        return None
-    if value.lower() in ("1", "true", "yes"):
-        return True
-    if value.lower() in ("0", "false", "no"):
-        return False
-    raise ValidationError({name: [_("Use true or false.")]}, code="invalid")
 
 
 def _scope(request: Request) -> str:
@@ -138,12 +128,14 @@ class QueueApi(APIView):
             detected_language=params.get("detected_language") or None,
             category=params.get("category") or None,
             region=params.get("region") or None,
-            claimed=_flag(request, "claimed"),
-            overdue=_flag(request, "overdue"),
-            appeal=_flag(request, "appeal"),
+            claimed=query_flag(request, "claimed"),
+            overdue=query_flag(request, "overdue"),
+            appeal=query_flag(request, "appeal"),
         )
         paginator = StrictLimitOffsetPagination()
-        page = paginator.paginate_queryset(selectors.review_queue(request.user, filters), request, view=self)
+        page = paginator.paginate_queryset(
+            selectors.review_queue(signed_in(request), filters), request, view=self
+        )
         return paginator.get_paginated_response(QueueItemOutput(page, many=True).data)
 
 
@@ -157,7 +149,7 @@ class ClaimNextApi(APIView):
         tags=["moderation"],
     )
     def post(self, request: Request) -> Response:
-        article = services.claim_next(request.user, scope=_scope(request))
+        article = services.claim_next(signed_in(request), scope=_scope(request))
         if article is None:
             return Response(status=status.HTTP_204_NO_CONTENT)
         return _article(article.pk)
@@ -202,7 +194,9 @@ class ModerationArticleApi(APIView):
         version = expected_version(request)
         data = validated(ArticleInput, request, partial=True, context={"article": current})
         try:
-            workflow.article_edit(actor=request.user, article_id=article_id, expected_version=version, **data)
+            workflow.article_edit(
+                actor=signed_in(request), article_id=article_id, expected_version=version, **data
+            )
         except PreconditionFailed as exc:
             fresh = selectors.article_get_for_editor(article_id=article_id)
             return with_etag(stale_version(ModerationArticleOutput(fresh).data, exc), fresh)
@@ -217,7 +211,7 @@ class ClaimApi(APIView):
 
     @extend_schema(request=ClaimInput, responses={200: ModerationArticleOutput}, tags=["moderation"])
     def post(self, request: Request, article_id: int) -> Response:
-        services.claim(actor=request.user, article_id=article_id, **validated(ClaimInput, request))
+        services.claim(actor=signed_in(request), article_id=article_id, **validated(ClaimInput, request))
         return _article(article_id)
 
 
@@ -226,7 +220,7 @@ class ReleaseApi(APIView):
 
     @extend_schema(request=None, responses={200: ModerationArticleOutput}, tags=["moderation"])
     def post(self, request: Request, article_id: int) -> Response:
-        services.release(actor=request.user, article_id=article_id)
+        services.release(actor=signed_in(request), article_id=article_id)
         return _article(article_id)
 
 
@@ -238,7 +232,7 @@ class _DecisionApi(APIView):
     move: Callable[..., Any]
 
     def post(self, request: Request, article_id: int) -> Response:
-        self.move(actor=request.user, article_id=article_id, **validated(self.input_class, request))
+        self.move(actor=signed_in(request), article_id=article_id, **validated(self.input_class, request))
         return _article(article_id)
 
 
@@ -267,15 +261,15 @@ class RequestChangesApi(_DecisionApi):
 
 
 class CanRetract(HasModelPermission):
-    perm = workflow.RETRACT
+    perm = policy.RETRACT
 
 
 class CanUnschedule(HasModelPermission):
-    perm = workflow.UNSCHEDULE
+    perm = policy.UNSCHEDULE
 
 
 class CanCorrect(HasModelPermission):
-    perm = workflow.CORRECT
+    perm = policy.CORRECT
 
 
 @_decision_schema(ReasonInput)
@@ -304,7 +298,10 @@ class StageCompleteApi(APIView):
     @extend_schema(request=StageInput, responses={200: ModerationArticleOutput}, tags=["moderation"])
     def post(self, request: Request, article_id: int, stage: str) -> Response:
         workflow.article_complete_stage(
-            actor=request.user, article_id=article_id, stage_code=stage, **validated(StageInput, request)
+            actor=signed_in(request),
+            article_id=article_id,
+            stage_code=stage,
+            **validated(StageInput, request),
         )
         return _article(article_id)
 
@@ -317,7 +314,7 @@ class CorrectionsApi(APIView):
     @extend_schema(request=TextInput, responses={201: CorrectionOutput}, tags=["moderation"])
     def post(self, request: Request, article_id: int) -> Response:
         correction = workflow.article_correct(
-            actor=request.user, article_id=article_id, **validated(TextInput, request)
+            actor=signed_in(request), article_id=article_id, **validated(TextInput, request)
         )
         return Response(CorrectionOutput(correction).data, status=status.HTTP_201_CREATED)
 
@@ -330,14 +327,14 @@ class NotesApi(APIView):
     @extend_schema(responses={200: NoteOutput(many=True)}, tags=["moderation"])
     def get(self, request: Request, article_id: int) -> Response:
         article = selectors.article_get_for_editor(article_id=article_id)
-        workflow.require_uninvolved(request.user, article)
+        policy.require_uninvolved(signed_in(request), article)
         notes = article.events.filter(action=Action.NOTE).select_related("actor").order_by("created_at", "id")
         return Response(NoteOutput(notes, many=True).data)
 
     @extend_schema(request=TextInput, responses={201: NoteOutput}, tags=["moderation"])
     def post(self, request: Request, article_id: int) -> Response:
         event = workflow.article_note(
-            actor=request.user, article_id=article_id, **validated(TextInput, request)
+            actor=signed_in(request), article_id=article_id, **validated(TextInput, request)
         )
         return Response(NoteOutput(event).data, status=status.HTTP_201_CREATED)
 
@@ -360,12 +357,12 @@ class EditorMeApi(APIView):
 
     @extend_schema(responses={200: EditorProfileOutput}, tags=["moderation"])
     def get(self, request: Request) -> Response:
-        return Response(services.editor_profile_data(request.user))
+        return Response(services.editor_profile_data(signed_in(request)))
 
     @extend_schema(request=EditorProfileInput, responses={200: EditorProfileOutput}, tags=["moderation"])
     def put(self, request: Request) -> Response:
-        services.editor_profile_set(request.user, **validated(EditorProfileInput, request))
-        return Response(services.editor_profile_data(request.user))
+        services.editor_profile_set(signed_in(request), **validated(EditorProfileInput, request))
+        return Response(services.editor_profile_data(signed_in(request)))
 
 
 class ConflictsApi(APIView):
@@ -381,7 +378,7 @@ class ConflictsApi(APIView):
 
     @extend_schema(request=ConflictInput, responses={201: ConflictOutput}, tags=["moderation"])
     def post(self, request: Request) -> Response:
-        conflict = services.conflict_declare(request.user, **validated(ConflictInput, request))
+        conflict = services.conflict_declare(signed_in(request), **validated(ConflictInput, request))
         return Response(ConflictOutput(conflict).data, status=status.HTTP_201_CREATED)
 
 
@@ -390,4 +387,4 @@ class ConflictWithdrawApi(APIView):
 
     @extend_schema(request=None, responses={200: ConflictOutput}, tags=["moderation"])
     def post(self, request: Request, conflict_id: int) -> Response:
-        return Response(ConflictOutput(services.conflict_withdraw(request.user, conflict_id)).data)
+        return Response(ConflictOutput(services.conflict_withdraw(signed_in(request), conflict_id)).data)

@@ -8,9 +8,10 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from moderation.models import CheckResult, EditorProfile
-from submissions import workflow
+from newsroom.accounts.models import User
+from submissions import policy
 from submissions.errors import NotFound
-from submissions.models import Article, ConflictDeclaration, StageSignoff
+from submissions.models import Article, StageSignoff
 from submissions.states import Status
 
 
@@ -25,32 +26,12 @@ def with_review_details(qs: QuerySet[Article]) -> QuerySet[Article]:
     )
 
 
-def not_involved(actor: Any, qs: QuerySet[Article]) -> QuerySet[Article]:
-    """Leaves out what the actor may not review: their own articles, declared conflicts (author, category,
-    tag), an appeal of their own rejection, and — for junior editors — articles awaiting a second approval.
-
-    The declarations are read first (one small query) and become plain id lists: an editor without any — the
-    usual case — gets no subquery at all, which keeps claim-next a single index walk."""
-    qs = qs.exclude(author_id=actor.pk).exclude(is_appeal=True, rejected_by_id=actor.pk)
-    declared = ConflictDeclaration.objects.filter(editor_id=actor.pk, withdrawn_at=None)
-    rows = list(declared.values_list("author_id", "category_id", "tag_id"))
-    authors = {row[0] for row in rows if row[0] is not None}
-    categories = {row[1] for row in rows if row[1] is not None}
-    tags = {row[2] for row in rows if row[2] is not None}
-    if authors:
-        qs = qs.exclude(author_id__in=authors)
-    if categories:
-        qs = qs.exclude(category_id__in=categories)
-    if tags:
-        qs = qs.exclude(
-            Exists(Article.tags.through.objects.filter(article_id=OuterRef("pk"), tag_id__in=tags))
-        )
-    if not actor.has_perm(workflow.APPROVE_FINAL):
-        qs = qs.filter(first_approved_by__isnull=True)
-    return qs
+def not_involved(actor: User, qs: QuerySet[Article]) -> QuerySet[Article]:
+    """What the actor may review (the conflict-of-interest rule, as a filter: submissions.policy)."""
+    return policy.uninvolved(actor, qs)
 
 
-def working_scope(actor: Any, qs: QuerySet[Article]) -> QuerySet[Article]:
+def working_scope(actor: User, qs: QuerySet[Article]) -> QuerySet[Article]:
     """An editor's working languages and sections (EditorProfile); none set means everything."""
     profile = EditorProfile.objects.filter(user_id=actor.pk).first()
     if profile is None:
@@ -63,7 +44,7 @@ def working_scope(actor: Any, qs: QuerySet[Article]) -> QuerySet[Article]:
     return qs
 
 
-def queue_for(actor: Any, *, scope: str = "mine") -> QuerySet[Article]:
+def queue_for(actor: User, *, scope: str = "mine") -> QuerySet[Article]:
     """The waiting articles the actor may be handed, unordered and without joins (claim-next locks from it)."""
     qs = not_involved(actor, Article.objects.filter(queue_key__isnull=False))
     return working_scope(actor, qs) if scope == "mine" else qs
@@ -82,13 +63,13 @@ class QueueFilters:
     appeal: bool | None = None
 
 
-def review_queue(actor: Any, filters: QueueFilters, *, now: datetime | None = None) -> QuerySet[Article]:
+def review_queue(actor: User, filters: QueueFilters, *, now: datetime | None = None) -> QuerySet[Article]:
     """The queue as editors list it, in priority order (submissions/queueing.py), filtered."""
     now = now or timezone.now()
     if filters.state in (None, ""):
         qs = Article.objects.filter(queue_key__isnull=False)
     elif filters.state == "update":
-        qs = Article.objects.filter(status=Status.PUBLISHED, pending_revision__isnull=False)
+        qs = Article.objects.filter(policy.PENDING_UPDATE)
     else:
         qs = Article.objects.filter(status=filters.state).exclude(status=Status.DRAFT)
     qs = not_involved(actor, qs)
@@ -147,7 +128,4 @@ def results_summary(article: Any) -> list[CheckResult]:
 
 def pending_stages(article: Article) -> list[str]:
     """Stage codes still to complete in the review in progress (from prefetched rows: no queries)."""
-    if article.status != Status.IN_REVIEW or article.category is None:
-        return []
-    done = {s.stage_id for s in article.stage_signoffs.all() if s.round_started == article.submitted_at}
-    return [s.code for s in article.category.review_stages.all() if s.is_active and s.pk not in done]
+    return [stage.code for stage in policy.pending_stages(article)]

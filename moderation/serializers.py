@@ -10,6 +10,7 @@ from rest_framework import serializers
 from moderation import track
 from moderation.models import CheckResult, EditorApplication, ShadowReview, Verdict
 from moderation.selectors import pending_stages, results_summary, review_revision
+from submissions import policy
 from submissions.models import Article, RejectionReason
 from submissions.revisions import revision_diff
 from submissions.states import Language, RejectReason
@@ -99,7 +100,7 @@ class QueueItemOutput(serializers.ModelSerializer):
 
     def get_kind(self, obj: Article) -> str:
         """review: a submission (or appeal) in review; update: an author's edit of a published article."""
-        return "update" if obj.pending_revision_id and obj.status == "published" else "review"
+        return policy.review_kind(obj)
 
     def get_time_left_seconds(self, obj: Article) -> int | None:
         return int((obj.due_at - timezone.now()).total_seconds()) if obj.due_at else None

@@ -11,7 +11,6 @@ from django.utils import timezone
 from moderation import services
 from moderation.models import CheckResult
 from newsroom.celery import reliable_task
-from submissions import workflow
 from submissions.models import Article
 from submissions.states import Status
 
@@ -52,16 +51,6 @@ def run_check(revision_id: int, check_name: str) -> None:
 
 
 @reliable_task
-def publish_due() -> int:
-    """Beat: publishes scheduled articles whose time has come."""
-    now = timezone.now()
-    due = Article.objects.filter(status=Status.SCHEDULED, publish_at__lte=now).values_list("pk", flat=True)
-    return sum(
-        workflow.article_publish(actor=None, article_id=pk, now=now) is not None for pk in list(due[:500])
-    )
-
-
-@reliable_task
 def release_expired_claims() -> int:
     """Beat: frees leases whose time ran out."""
     return services.claims_release_expired()
@@ -80,14 +69,6 @@ def resume_stalled_checks() -> int:
         run_checks.delay(revision_id)
         count += 1
     return count
-
-
-@reliable_task
-def recompute_trust_levels() -> int:
-    """Nightly: trust levels also change with time alone (account age, sanctions ageing out)."""
-    from submissions.trust import trust_recompute_all
-
-    return trust_recompute_all()
 
 
 @reliable_task

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from moderation.models import EditorApplication, ShadowReview, Verdict
 from newsroom.accounts import services as account_services
+from newsroom.accounts.models import User
 from newsroom.accounts.roles import JUNIOR_EDITOR, STAFF_ROLES
 from newsroom.api.errors import ApplicationError, Conflict, NotAllowed, NotFound
 from submissions.models import Article
@@ -93,7 +94,16 @@ def score_revision(*, revision_id: int, action: str, reason_code: str) -> int:
             review.editor_decision = action
             review.editor_reason_code = reason_code
             review.scored_at = now
-            review.save()
+            review.save(
+                update_fields=[
+                    "decision_agrees",
+                    "reason_agrees",
+                    "score",
+                    "editor_decision",
+                    "editor_reason_code",
+                    "scored_at",
+                ]
+            )
             scored += 1
     return scored
 
@@ -145,11 +155,11 @@ def with_reviews(applications: QuerySet[EditorApplication]) -> QuerySet[EditorAp
 # --- applicant -----------------------------------------------------------------------------------------------------
 
 
-def current_application(user: Any) -> EditorApplication | None:
+def current_application(user: User) -> EditorApplication | None:
     return EditorApplication.objects.filter(user=user).order_by("-created_at", "-id").first()
 
 
-def open_application(user: Any) -> EditorApplication:
+def open_application(user: User) -> EditorApplication:
     application = EditorApplication.objects.filter(user=user, state=EditorApplication.State.OPEN).first()
     if application is None:
         raise NotAnApplicant()
@@ -157,7 +167,7 @@ def open_application(user: Any) -> EditorApplication:
 
 
 @transaction.atomic
-def apply(*, actor: Any, motivation: str = "") -> EditorApplication:
+def apply(*, actor: User, motivation: str = "") -> EditorApplication:
     if actor.groups.filter(name__in=STAFF_ROLES).exists():
         raise AlreadyEditor()
     minimum = settings.NEWSROOM["EDITOR_TRACK_MIN_TRUST"]
@@ -170,7 +180,7 @@ def apply(*, actor: Any, motivation: str = "") -> EditorApplication:
         raise AlreadyApplied() from None
 
 
-def shadow_candidates(user: Any) -> QuerySet[Article]:
+def shadow_candidates(user: User) -> QuerySet[Article]:
     """Articles in review the applicant did not write and has not judged in their current version."""
     judged = ShadowReview.objects.filter(reviewer=user).values("revision_id")
     return (
@@ -182,12 +192,12 @@ def shadow_candidates(user: Any) -> QuerySet[Article]:
     )
 
 
-def shadow_next(*, actor: Any) -> Article | None:
+def shadow_next(*, actor: User) -> Article | None:
     open_application(actor)
     return shadow_candidates(actor).first()
 
 
-def shadow_article(*, actor: Any, article_id: int) -> Article:
+def shadow_article(*, actor: User, article_id: int) -> Article:
     open_application(actor)
     article = (
         Article.objects.filter(pk=article_id, status=Status.IN_REVIEW)
@@ -202,7 +212,7 @@ def shadow_article(*, actor: Any, article_id: int) -> Article:
 
 @transaction.atomic
 def shadow_verdict(
-    *, actor: Any, article_id: int, decision: str, reason_code: str = "", note: str = ""
+    *, actor: User, article_id: int, decision: str, reason_code: str = "", note: str = ""
 ) -> ShadowReview:
     application = open_application(actor)
     article = shadow_article(actor=actor, article_id=article_id)
@@ -229,7 +239,7 @@ def shadow_verdict(
 # --- chief editors -------------------------------------------------------------------------------------------------
 
 
-def _decidable(actor: Any, application_id: int) -> EditorApplication:
+def _decidable(actor: User, application_id: int) -> EditorApplication:
     if not actor.has_perm(DECIDE):
         raise NotAllowed()
     application = EditorApplication.objects.select_for_update().filter(pk=application_id).first()
@@ -241,7 +251,7 @@ def _decidable(actor: Any, application_id: int) -> EditorApplication:
 
 
 @transaction.atomic
-def grant(*, actor: Any, application_id: int, note: str = "") -> EditorApplication:
+def grant(*, actor: User, application_id: int, note: str = "") -> EditorApplication:
     application = _decidable(actor, application_id)
     stats = stats_for(application)
     minimum = settings.NEWSROOM["EDITOR_TRACK_MIN_SCORED"]
@@ -258,25 +268,25 @@ def grant(*, actor: Any, application_id: int, note: str = "") -> EditorApplicati
     application.decided_by = actor
     application.decided_at = timezone.now()
     application.decision_note = note
-    application.save()
+    application.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
     return application
 
 
 @transaction.atomic
-def decline(*, actor: Any, application_id: int, note: str = "") -> EditorApplication:
+def decline(*, actor: User, application_id: int, note: str = "") -> EditorApplication:
     application = _decidable(actor, application_id)
     application.state = EditorApplication.State.DECLINED
     application.decided_by = actor
     application.decided_at = timezone.now()
     application.decision_note = note
-    application.save()
+    application.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
     return application
 
 
 # --- personal data -------------------------------------------------------------------------------------------------
 
 
-def export(user: Any) -> dict[str, Any]:
+def export(user: User) -> dict[str, Any]:
     return {
         "applications": [
             {
@@ -302,5 +312,5 @@ def export(user: Any) -> dict[str, Any]:
     }
 
 
-def erase(user: Any) -> None:
+def erase(user: User) -> None:
     EditorApplication.objects.filter(user=user).delete()  # cascades to the shadow reviews

@@ -22,6 +22,7 @@ from moderation.serializers import (
     TrackMeOutput,
     VerdictInput,
 )
+from newsroom.accounts.actors import signed_in
 from newsroom.api.inputs import validated
 from newsroom.api.pagination import LIMIT_OFFSET_PARAMETERS, StrictLimitOffsetPagination, offset_page
 from newsroom.api.permissions import HasModelPermission, IsContributor
@@ -46,7 +47,7 @@ class ApplyApi(APIView):
 
     @extend_schema(request=ApplyInput, responses={201: ApplicationOutput}, tags=["editor-track"])
     def post(self, request: Request) -> Response:
-        application = track.apply(actor=request.user, **validated(ApplyInput, request))
+        application = track.apply(actor=signed_in(request), **validated(ApplyInput, request))
         return Response(ApplicationOutput(application).data, status=status.HTTP_201_CREATED)
 
 
@@ -59,7 +60,7 @@ class TrackMeApi(APIView):
         body = {
             "eligible": request.user.trust_level >= minimum,  # type: ignore[union-attr]
             "min_trust_level": minimum,
-            "application": track.current_application(request.user),
+            "application": track.current_application(signed_in(request)),
         }
         return Response(TrackMeOutput(body).data)
 
@@ -73,7 +74,7 @@ class ShadowNextApi(APIView):
         tags=["editor-track"],
     )
     def post(self, request: Request) -> Response:
-        article = track.shadow_next(actor=request.user)
+        article = track.shadow_next(actor=signed_in(request))
         if article is None:
             return Response(status=status.HTTP_204_NO_CONTENT)
         return Response(ShadowArticleOutput(article).data)
@@ -85,7 +86,7 @@ class ShadowArticleApi(APIView):
     @extend_schema(responses={200: ShadowArticleOutput}, tags=["editor-track"])
     def get(self, request: Request, article_id: int) -> Response:
         return Response(
-            ShadowArticleOutput(track.shadow_article(actor=request.user, article_id=article_id)).data
+            ShadowArticleOutput(track.shadow_article(actor=signed_in(request), article_id=article_id)).data
         )
 
 
@@ -95,7 +96,7 @@ class ShadowVerdictApi(APIView):
     @extend_schema(request=VerdictInput, responses={201: ShadowReviewOutput}, tags=["editor-track"])
     def post(self, request: Request, article_id: int) -> Response:
         review = track.shadow_verdict(
-            actor=request.user, article_id=article_id, **validated(VerdictInput, request)
+            actor=signed_in(request), article_id=article_id, **validated(VerdictInput, request)
         )
         return Response(ShadowReviewOutput(review).data, status=status.HTTP_201_CREATED)
 
@@ -128,7 +129,7 @@ class ApplicationGrantApi(APIView):
     @extend_schema(request=NoteInput, responses={200: ApplicationOutput}, tags=["editor-track"])
     def post(self, request: Request, application_id: int) -> Response:
         application = track.grant(
-            actor=request.user, application_id=application_id, **validated(NoteInput, request)
+            actor=signed_in(request), application_id=application_id, **validated(NoteInput, request)
         )
         return Response(ApplicationOutput(application).data)
 
@@ -139,6 +140,6 @@ class ApplicationDeclineApi(APIView):
     @extend_schema(request=NoteInput, responses={200: ApplicationOutput}, tags=["editor-track"])
     def post(self, request: Request, application_id: int) -> Response:
         application = track.decline(
-            actor=request.user, application_id=application_id, **validated(NoteInput, request)
+            actor=signed_in(request), application_id=application_id, **validated(NoteInput, request)
         )
         return Response(ApplicationOutput(application).data)

@@ -166,7 +166,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 BEAT_INTERVAL = env.float("NEWSROOM_BEAT_INTERVAL", default=60.0)  # seconds between periodic sweeps
 OVERDUE_DIGEST_HOURS = env.int("OVERDUE_DIGEST_HOURS", default=4)
 CELERY_BEAT_SCHEDULE = {
-    "publish-due-articles": {"task": "moderation.tasks.publish_due", "schedule": BEAT_INTERVAL},
+    "publish-due-articles": {"task": "submissions.tasks.publish_due", "schedule": BEAT_INTERVAL},
     "release-expired-claims": {"task": "moderation.tasks.release_expired_claims", "schedule": BEAT_INTERVAL},
     "resume-stalled-checks": {
         "task": "moderation.tasks.resume_stalled_checks",
@@ -180,7 +180,7 @@ CELERY_BEAT_SCHEDULE = {
     "purge-idempotency-keys": {"task": "newsroom.api.tasks.purge_idempotency_keys", "schedule": 3600.0},
     # trust levels also depend on time (account age, sanctions ageing out): recompute everyone nightly
     "recompute-trust-levels": {
-        "task": "moderation.tasks.recompute_trust_levels",
+        "task": "submissions.tasks.recompute_trust_levels",
         "schedule": crontab(hour=3, minute=30),
     },
     # channels: pending deliveries whose time has come (a lost task message, a dead worker's lease)

@@ -33,6 +33,7 @@ __all__ = [
     "LINK_REL",
     "MAX_TAGS",
     "MAX_TAG_LENGTH",
+    "count_links",
     "normalize_tag",
     "normalize_tags",
     "plain_text",
@@ -269,3 +270,12 @@ def normalize_tags(raws: Iterable[str]) -> list[str]:
             params={"max": MAX_TAGS},
         )
     return tags
+
+
+# a link starts with "http(s)://" after a non-word character, or with a "www." that stands alone
+_LINK = re.compile(r"(?i)(?:\bhttps?://|(?<![/\w.])www\.)")
+
+
+def count_links(*texts: str) -> int:
+    """Links in the texts, as the trust levels count them (the links check finds the same starts)."""
+    return sum(len(_LINK.findall(text)) for text in texts)

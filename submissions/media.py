@@ -21,6 +21,7 @@ from django.dispatch import receiver
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from newsroom.accounts.models import User
 from newsroom.api.errors import ApplicationError, NotFound
 from newsroom.images import (
     FileTooLarge,
@@ -37,10 +38,10 @@ from newsroom.images import (
     read_upload,
     store_upload,
 )
+from submissions import policy
 from submissions.errors import ArticleNotEditable
 from submissions.models import Article, Media
 from submissions.selectors import article_get_for_actor
-from submissions.states import EDITABLE_STATES
 
 __all__ = [
     "FileTooLarge",
@@ -124,9 +125,9 @@ def delete_media_files(sender: Any, instance: Media, **kwargs: Any) -> None:
 # --- services --------------------------------------------------------------------------------------------------
 
 
-def _editable_article(*, actor: Any, article_id: int, lock: bool = False) -> Article:
+def _editable_article(*, actor: User, article_id: int, lock: bool = False) -> Article:
     article = article_get_for_actor(actor=actor, article_id=article_id, lock=lock)
-    if article.status not in EDITABLE_STATES:
+    if not policy.may_edit(article):
         raise ArticleNotEditable(status=article.status)
     return article
 
@@ -139,13 +140,13 @@ def _check_count(article: Article) -> int:
     return count
 
 
-def media_list(*, actor: Any, article_id: int) -> QuerySet[Media]:
+def media_list(*, actor: User, article_id: int) -> QuerySet[Media]:
     """The images of the actor's own article (NotFound for anyone else's)."""
     article = article_get_for_actor(actor=actor, article_id=article_id)
     return Media.objects.filter(article=article).order_by("position", "id")
 
 
-def media_upload_check(*, actor: Any, article_id: int) -> Article:
+def media_upload_check(*, actor: User, article_id: int) -> Article:
     """The refusals an upload meets before its body is even read: not the actor's article (NotFound), not editable,
     no room for another image. The API calls it before parsing the multipart body; media_add calls it too."""
     article = _editable_article(actor=actor, article_id=article_id)
@@ -153,7 +154,7 @@ def media_upload_check(*, actor: Any, article_id: int) -> Article:
     return article
 
 
-def media_add(*, actor: Any, article_id: int, upload: Any, caption: str = "", credit: str = "") -> Media:
+def media_add(*, actor: User, article_id: int, upload: Any, caption: str = "", credit: str = "") -> Media:
     """Adds an image to the author's editable article. The upload is cleaned before any lock is taken; the limits
     (images per article, the author's storage quota) are checked again under the article's and the author's row
     locks, so that concurrent uploads cannot slip past them together."""
@@ -231,7 +232,7 @@ def _media_of(article: Article, media_id: int, *, lock: bool = False) -> Media:
 
 @transaction.atomic
 def media_update(
-    *, actor: Any, article_id: int, media_id: int, caption: str | None = None, credit: str | None = None
+    *, actor: User, article_id: int, media_id: int, caption: str | None = None, credit: str | None = None
 ) -> Media:
     article = _editable_article(actor=actor, article_id=article_id, lock=True)
     media = _media_of(article, media_id, lock=True)
@@ -248,7 +249,7 @@ def media_update(
 
 
 @transaction.atomic
-def media_delete(*, actor: Any, article_id: int, media_id: int) -> None:
+def media_delete(*, actor: User, article_id: int, media_id: int) -> None:
     """Deletes the image; its files (the image and every size) go after commit (see delete_media_files). An
     article whose cover it was is left without a cover (Article.cover is SET_NULL)."""
     article = _editable_article(actor=actor, article_id=article_id, lock=True)

@@ -128,7 +128,7 @@ class Article(models.Model):
         indexes = [
             # the public feed: WHERE status='published' ORDER BY published_at DESC, id DESC
             models.Index(
-                fields=["-published_at", "-id"], name="article_feed_idx", condition=Q(status="published")
+                fields=["-published_at", "-id"], name="article_feed_idx", condition=Q(status=Status.PUBLISHED)
             ),
             # the moderation queue: WHERE queue_key IS NOT NULL ORDER BY queue_key, id (claim-next, SKIP LOCKED)
             models.Index(

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from newsroom.accounts.models import User
 from submissions.models import Article, ArticleEvent
 from submissions.states import Status
+from submissions.workflow import article_erase
 
 # Public record: these stay (under the pen name or "former contributor") when the author leaves.
 PUBLIC_STATES = (Status.PUBLISHED, Status.RETRACTED)
 
 
-def export(user: Any) -> dict[str, Any]:
+def export(user: User) -> dict[str, Any]:
     articles = Article.objects.filter(author=user).select_related("category").prefetch_related("revisions")
     return {
         "articles": [
@@ -62,11 +64,9 @@ def export(user: Any) -> dict[str, Any]:
     }
 
 
-def erase(user: Any) -> None:
+def erase(user: User) -> None:
     """Drafts and every article that never went public lose their content, revisions, media and checks; the
     emptied rows stay for the append-only audit trail (who decided what, when), which names no content."""
-    from submissions.workflow import article_erase
-
     for article_id in (
         Article.objects.filter(author=user).exclude(status__in=PUBLIC_STATES).values_list("pk", flat=True)
     ):

@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
+from newsroom.accounts.models import User
 from submissions.models import Article, Revision
 from submissions.states import RevisionKind
 
@@ -47,9 +48,17 @@ def extra_of(article: Article) -> dict[str, Any]:
     }
 
 
-def snapshot(article: Article, *, kind: str, actor: Any, changed: list[str] | None = None) -> Revision:
+def snapshot(
+    article: Article,
+    *,
+    kind: str,
+    actor: User,
+    changed: list[str] | None = None,
+    text: dict[str, str] | None = None,
+) -> Revision:
     """Records the working copy as a revision (or, for an autosave, refreshes a recent autosave of the same
-    person). Returns the revision."""
+    person). `text` overrides the working copy's title, lead or body: a proposed update of a published article
+    is a revision whose text is not (yet) the article's. Returns the revision."""
     now = timezone.now()
     last = article.revisions.order_by("-number").first()
     fields = {
@@ -59,6 +68,7 @@ def snapshot(article: Article, *, kind: str, actor: Any, changed: list[str] | No
         "language": article.language,
         "category_id": article.category_id,
         "extra": extra_of(article),
+        **(text or {}),
     }
     if (
         kind == RevisionKind.AUTOSAVE
@@ -71,7 +81,7 @@ def snapshot(article: Article, *, kind: str, actor: Any, changed: list[str] | No
             setattr(last, name, value)
         last.changed = sorted(set(last.changed) | set(changed or []))
         last.updated_at = now
-        last.save()
+        last.save(update_fields=[*fields, "changed", "updated_at"])
         return last
     return Revision.objects.create(
         article=article,

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from submissions import policy
 from submissions.content import normalize_tags
 from submissions.models import Article, Category, Media, Revision, Source
 from submissions.selectors import active_categories
@@ -155,7 +156,7 @@ class ArticleOutput(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_can_appeal(self, obj: Article) -> bool:
-        return obj.status == "rejected" and obj.appealed_at is None
+        return policy.may_appeal(obj)
 
     @extend_schema_field(serializers.DictField(allow_null=True))
     def get_pending_update(self, obj: Article) -> dict[str, Any] | None:

@@ -6,12 +6,14 @@ from typing import Any
 
 from django.db import transaction
 
+from newsroom.accounts.models import User
+from submissions import policy
 from submissions.content import normalize_tags, render_markdown
 from submissions.errors import ArticleNotEditable, PreconditionFailed
 from submissions.models import Article, ArticleEvent, Source, Tag
 from submissions.revisions import snapshot
 from submissions.selectors import article_get_for_actor
-from submissions.states import EDITABLE_STATES, Action, RevisionKind
+from submissions.states import Action, RevisionKind
 
 SCALAR_FIELDS = (
     "title",
@@ -54,15 +56,17 @@ def apply_fields(article: Article, fields: dict[str, Any]) -> list[str]:
             )
             changed.append("sources")
     if changed:
+        update = [name for name in changed if name in SCALAR_FIELDS]
         if "body" in changed:
             article.body_html = render_markdown(article.body)
+            update.append("body_html")
         article.version += 1
-        article.save()
+        article.save(update_fields=[*update, "version", "updated_at"])
     return changed
 
 
 @transaction.atomic
-def article_create(*, actor: Any, **fields: Any) -> Article:
+def article_create(*, actor: User, **fields: Any) -> Article:
     article = Article(author=actor)
     article.save()
     apply_fields(article, {k: v for k, v in fields.items() if k in EDITABLE_FIELDS})
@@ -78,14 +82,19 @@ def article_create(*, actor: Any, **fields: Any) -> Article:
 
 @transaction.atomic
 def article_update(
-    *, actor: Any, article_id: int, expected_version: int | None = None, autosave: bool = False, **fields: Any
+    *,
+    actor: User,
+    article_id: int,
+    expected_version: int | None = None,
+    autosave: bool = False,
+    **fields: Any,
 ) -> Article:
     """Changes the working copy if `expected_version` is still current (If-Match), and records a revision
     (autosaves coalesce). A stale version raises PreconditionFailed and changes nothing."""
     article = article_get_for_actor(actor=actor, article_id=article_id, lock=True)
     if expected_version is not None and expected_version != article.version:
         raise PreconditionFailed(version=article.version)
-    if article.status not in EDITABLE_STATES:
+    if not policy.may_edit(article):
         raise ArticleNotEditable(status=article.status)
     changed = apply_fields(article, {k: v for k, v in fields.items() if k in EDITABLE_FIELDS})
     if changed:

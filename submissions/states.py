@@ -62,6 +62,11 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     Action.UNSCHEDULE: (frozenset({Status.SCHEDULED}), Status.IN_REVIEW),
 }
 
+# The author deleted their account: whatever never went public is withdrawn, its content erased. Not a choice of
+# Action: the audit trail records it as a withdrawal (with data {"erased": true}).
+ERASE = "erase"
+TRANSITIONS[ERASE] = (frozenset(Status) - {Status.PUBLISHED, Status.RETRACTED}, Status.WITHDRAWN)
+
 # Decisions an editor makes on a review; each ends the review and is reported to the author.
 DECISIONS = frozenset(
     {Action.APPROVE, Action.REJECT, Action.REQUEST_CHANGES, Action.UPDATE_APPROVE, Action.UPDATE_REJECT}

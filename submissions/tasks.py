@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from PIL import Image
 
 from newsroom.celery import reliable_task
@@ -18,8 +19,11 @@ from newsroom.images import (
     encode_image,
     write_file,
 )
+from submissions import workflow
 from submissions.media import size_name
-from submissions.models import Media
+from submissions.models import Article, Media
+from submissions.states import Status
+from submissions.trust import trust_recompute_all
 
 
 def _recorded(storage: Any, entry: Any) -> bool:
@@ -86,3 +90,19 @@ def make_media_sizes(media_id: int) -> None:
         row.sizes = sizes
         row.bytes = own_bytes + sum(int(entry["bytes"]) for entry in sizes.values())
         row.save(update_fields=["sizes", "bytes"])
+
+
+@reliable_task
+def publish_due() -> int:
+    """Beat: publishes scheduled articles whose time has come."""
+    now = timezone.now()
+    due = Article.objects.filter(status=Status.SCHEDULED, publish_at__lte=now).values_list("pk", flat=True)
+    return sum(
+        workflow.article_publish(actor=None, article_id=pk, now=now) is not None for pk in list(due[:500])
+    )
+
+
+@reliable_task
+def recompute_trust_levels() -> int:
+    """Nightly: trust levels also change with time alone (account age, sanctions ageing out)."""
+    return trust_recompute_all()

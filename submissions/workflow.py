@@ -7,35 +7,30 @@ writes an ArticleEvent in the same transaction, and schedules side effects after
 from __future__ import annotations
 
 import logging
-import re
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from slugify import slugify
 
 from newsroom.accounts import trust
+from newsroom.accounts.models import User
 from newsroom.api.errors import ApplicationError
 from submissions import queueing
+from submissions.content import count_links
 from submissions.errors import (
-    AppealNeedsOtherEditor,
     AppealUsed,
     ArticleNotEditable,
     AwaitingSecondApproval,
     ClaimedByOther,
-    ConflictOfInterest,
-    DeclaredConflict,
     EmailNotVerified,
     IncompleteArticle,
     InvalidTransition,
     LegalGroundRequired,
     LockedAfterPublication,
     NotAllowed,
-    NotFound,
     PreconditionFailed,
     RightsNotConfirmed,
     SourcesRequired,
@@ -50,32 +45,34 @@ from submissions.errors import (
 from submissions.models import (
     Article,
     ArticleEvent,
-    ConflictDeclaration,
     Correction,
     RejectionReason,
     ReviewStage,
     Revision,
     StageSignoff,
 )
-from submissions.revisions import extra_of, snapshot
+from submissions.policy import (
+    APPROVE_FINAL,
+    CORRECT,
+    RETRACT,
+    UNSCHEDULE,
+    UPDATE_FIELDS,
+    has_pending_update,
+    may_appeal,
+    may_propose_update,
+    pending_stages,
+    require_uninvolved,
+    review_round,
+)
+from submissions.revisions import snapshot
+from submissions.selectors import article_get_for_actor
+from submissions.services import apply_fields
 from submissions.signals import article_decided, article_public_change, article_published, article_submitted
-from submissions.states import EDITABLE_STATES, TRANSITIONS, Action, RevisionKind, Status
-
-__all__ = ["EDITABLE_STATES", "TRANSITIONS", "Action", "Status"]
+from submissions.slugs import unique_slug
+from submissions.states import ERASE, TRANSITIONS, Action, RevisionKind, Status
+from submissions.trust import trust_recompute
 
 log = logging.getLogger(__name__)
-
-MODERATE = "submissions.moderate_article"
-RETRACT = "submissions.retract_article"
-APPROVE_FINAL = (
-    "submissions.approve_final"  # editors and chief editors; a junior's approval needs a second one
-)
-TAKE_OVER = "submissions.take_over_claim"
-UNSCHEDULE = "submissions.unschedule_article"
-CORRECT = "submissions.correct_article"
-EXPORT_AUDIT = "submissions.export_audit"
-# what an author may change in a published article (a pending update, reviewed before it goes live)
-UPDATE_FIELDS = ("title", "lead", "body")
 
 
 # --- helpers ------------------------------------------------------------------------------------------------------
@@ -93,23 +90,18 @@ def _after_commit(signal: Any, **kwargs: Any) -> None:
     transaction.on_commit(send)
 
 
-def _locked(article_id: int) -> Article:
-    article = Article.objects.select_for_update().filter(pk=article_id).first()
-    if article is None:
-        raise NotFound()
-    return article
-
-
 def _move(
     article: Article,
     action: str,
     *,
-    actor: Any,
+    actor: User | None,
     fields: dict[str, Any] | None = None,
     message: str = "",
     data: dict[str, Any] | None = None,
+    record_as: str | None = None,
 ) -> ArticleEvent:
-    """Checks the move against TRANSITIONS, applies it with `fields`, and records it."""
+    """Checks the move against TRANSITIONS, applies it with `fields`, and records it (as `record_as` where the
+    move is recorded under another action's name)."""
     _require_state(article, action)
     target = TRANSITIONS[action][1]
     previous = article.status
@@ -129,7 +121,7 @@ def _move(
     return ArticleEvent.objects.create(
         article=article,
         actor=actor if getattr(actor, "pk", None) else None,
-        action=action,
+        action=record_as or action,
         from_status=previous,
         to_status=target,
         message=message,
@@ -137,28 +129,7 @@ def _move(
     )
 
 
-def has_declared_conflict(actor: Any, article: Article) -> bool:
-    tags = article.tags.values("pk")
-    return (
-        ConflictDeclaration.objects.filter(editor_id=actor.pk, withdrawn_at=None)
-        .filter(Q(author_id=article.author_id) | Q(category_id=article.category_id) | Q(tag__in=tags))
-        .exists()
-    )
-
-
-def require_uninvolved(actor: Any, article: Article) -> None:
-    """Conflict of interest, enforced: not one's own article, nothing declared, an appeal not by its rejecter."""
-    if not actor.has_perm(MODERATE):
-        raise NotAllowed()
-    if article.author_id == actor.pk:
-        raise ConflictOfInterest()
-    if article.is_appeal and article.rejected_by_id == actor.pk:
-        raise AppealNeedsOtherEditor()
-    if has_declared_conflict(actor, article):
-        raise DeclaredConflict()
-
-
-def _require_editor(actor: Any, article: Article) -> None:
+def _require_editor(actor: User, article: Article) -> None:
     require_uninvolved(actor, article)
     if article.claim_is_live() and article.claimed_by_id != actor.pk:
         raise ClaimedByOther(claimed_by=article.claimed_by_id)
@@ -174,17 +145,8 @@ def _require_state(article: Article, action: str, allowed: frozenset[str] | None
         )
 
 
-def _has_pending_update(article: Article) -> bool:
-    return article.status == Status.PUBLISHED and article.pending_revision_id is not None
-
-
 def _field_error(name: str, error: type[ApplicationError]) -> dict[str, Any]:
     return {name: [{"code": error.code, "message": str(error.default_message)}]}
-
-
-def _require_author(actor: Any, article: Article) -> None:
-    if article.author_id != actor.pk:
-        raise NotFound()  # another person's article does not exist for them
 
 
 _NO_CLAIM = {"claimed_by": None, "claim_expires_at": None}
@@ -198,31 +160,9 @@ _OUT_OF_QUEUE = {
 }
 
 
-def unique_slug(title: str, article_id: int) -> str:
-    base = slugify(title, max_length=100, word_boundary=True) or f"article-{article_id}"
-    taken = set(
-        Article.objects.filter(slug__startswith=base).exclude(pk=article_id).values_list("slug", flat=True)
-    )
-    if base not in taken:
-        return base
-    n = 2
-    while f"{base}-{n}" in taken:
-        n += 1
-    return f"{base}-{n}"
-
-
-_LINK = re.compile(r"(?i)(?:\bhttps?://|(?<![/\w.])www\.)")
-
-
-def count_links(*texts: str) -> int:
-    return sum(len(_LINK.findall(text)) for text in texts)
-
-
-def _check_trust_limits(actor: Any, article: Article) -> None:
+def _check_trust_limits(actor: User, article: Article) -> None:
     """What the author's trust level allows: submissions per 24 h and links per article."""
     if actor.trust_computed_at is None:  # never computed (an account older than trust levels): do it now
-        from submissions.trust import trust_recompute
-
         actor.refresh_from_db()
         trust_recompute(actor.pk)
         actor.refresh_from_db()
@@ -256,9 +196,8 @@ def _check_trust_limits(actor: Any, article: Article) -> None:
 
 
 @transaction.atomic
-def article_submit(*, actor: Any, article_id: int) -> Article:
-    article = _locked(article_id)
-    _require_author(actor, article)
+def article_submit(*, actor: User, article_id: int) -> Article:
+    article = article_get_for_actor(actor=actor, article_id=article_id, lock=True)
     if not actor.is_email_verified:
         raise EmailNotVerified()
     missing = {
@@ -289,9 +228,8 @@ def article_submit(*, actor: Any, article_id: int) -> Article:
 
 
 @transaction.atomic
-def article_withdraw(*, actor: Any, article_id: int) -> Article:
-    article = _locked(article_id)
-    _require_author(actor, article)
+def article_withdraw(*, actor: User, article_id: int) -> Article:
+    article = article_get_for_actor(actor=actor, article_id=article_id, lock=True)
     _move(article, Action.WITHDRAW, actor=actor)
     return article
 
@@ -300,30 +238,29 @@ def article_withdraw(*, actor: Any, article_id: int) -> Article:
 def article_erase(*, article_id: int) -> None:
     """The author deleted their account: an article that never went public loses its content (text, revisions,
     media, sources, place) and leaves the queue; the row and its audit trail stay (the trail is append-only)."""
-    article = _locked(article_id)
-    if article.status in (Status.PUBLISHED, Status.RETRACTED) or article.erased_at is not None:
+    article = article_get_for_actor(actor=None, article_id=article_id, lock=True)
+    if article.status not in TRANSITIONS[ERASE][0] or article.erased_at is not None:
         return
-    previous = article.status
     article.revisions.all().delete()  # with their check results (media files go with their rows)
     article.media.all().delete()
     article.sources.all().delete()
     article.tags.clear()
-    for name in ("title", "lead", "body", "body_html", "place_name", "region", "retraction_reason"):
-        setattr(article, name, "")
-    article.latitude = article.longitude = None
-    article.current_revision = article.cover = None
-    for name, value in _OUT_OF_QUEUE.items():
-        setattr(article, name, value)
-    article.status = Status.WITHDRAWN
-    article.erased_at = timezone.now()
-    article.save()
-    ArticleEvent.objects.create(
-        article=article,
+    blank = {name: "" for name in ("title", "lead", "body", "body_html", "place_name", "region")}
+    _move(
+        article,
+        ERASE,
         actor=None,
-        action=Action.WITHDRAW,
-        from_status=previous,
-        to_status=Status.WITHDRAWN,
+        fields={
+            **blank,
+            "retraction_reason": "",
+            "latitude": None,
+            "longitude": None,
+            "current_revision": None,
+            "cover": None,
+            "erased_at": timezone.now(),
+        },
         data={"erased": True},
+        record_as=Action.WITHDRAW,
     )
 
 
@@ -339,7 +276,7 @@ def article_checks_completed(
     revision = Revision.objects.filter(pk=revision_id).only("article_id").first()
     if revision is None:
         return None
-    article = _locked(revision.article_id)
+    article = article_get_for_actor(actor=None, article_id=revision.article_id, lock=True)
     if article.current_revision_id != revision_id or article.status != Status.SUBMITTED:
         return None
     _move(article, Action.CHECKS_COMPLETE, actor=None, fields={"risk_score": risk_score}, data=summary)
@@ -349,7 +286,7 @@ def article_checks_completed(
 # --- editors ------------------------------------------------------------------------------------------------------
 
 
-def _decided(article: Article, actor: Any, action: str, event: ArticleEvent, reason_code: str = "") -> None:
+def _decided(article: Article, actor: User, action: str, event: ArticleEvent, reason_code: str = "") -> None:
     """After commit, tells listeners (trust levels, editor-track scoring, notifications) that a review ended in a
     decision."""
     payload = {
@@ -371,12 +308,10 @@ def _public_change(article: Article, kind: str) -> None:
 
 
 @transaction.atomic
-def article_edit(*, actor: Any, article_id: int, expected_version: int | None, **fields: Any) -> Article:
+def article_edit(*, actor: User, article_id: int, expected_version: int | None, **fields: Any) -> Article:
     """An editor's edit of an article in review: a new revision (the author sees it as a diff) that becomes the
     one under review and, once approved, the published text. Same If-Match rule as the author's edits."""
-    from submissions.services import apply_fields
-
-    article = _locked(article_id)
+    article = article_get_for_actor(actor=actor, article_id=article_id, lock=True, as_editor=True)
     _require_editor(actor, article)
     if expected_version is not None and expected_version != article.version:
         raise PreconditionFailed(version=article.version)
@@ -393,8 +328,8 @@ def article_edit(*, actor: Any, article_id: int, expected_version: int | None, *
 
 
 @transaction.atomic
-def article_request_changes(*, actor: Any, article_id: int, message: str) -> Article:
-    article = _locked(article_id)
+def article_request_changes(*, actor: User, article_id: int, message: str) -> Article:
+    article = article_get_for_actor(actor=actor, article_id=article_id, lock=True, as_editor=True)
     _require_editor(actor, article)
     event = _move(article, Action.REQUEST_CHANGES, actor=actor, message=message)
     _decided(article, actor, Action.REQUEST_CHANGES, event)
@@ -420,11 +355,11 @@ def rejection_message(reason: RejectionReason, article: Article, *, legal_ground
 
 @transaction.atomic
 def article_reject(
-    *, actor: Any, article_id: int, reason_code: str, message: str = "", legal_ground: str = ""
+    *, actor: User, article_id: int, reason_code: str, message: str = "", legal_ground: str = ""
 ) -> Article:
     """Rejects a review (or a pending update of a published article) with a reason of the managed taxonomy and
     a message to the author: the editor's, or the reason's template in the author's language."""
-    article = _locked(article_id)
+    article = article_get_for_actor(actor=actor, article_id=article_id, lock=True, as_editor=True)
     _require_editor(actor, article)
     reason = rejection_reason(reason_code)
     if reason.needs_legal_ground and not legal_ground.strip():
@@ -440,7 +375,7 @@ def article_reject(
         "reason_code": reason.code,
         **({"legal_ground": legal_ground.strip()} if legal_ground.strip() else {}),
     }
-    if _has_pending_update(article):
+    if has_pending_update(article):
         event = _close_update(article, actor, Action.UPDATE_REJECT, message=message, data=data)
         _decided(article, actor, Action.UPDATE_REJECT, event, reason.code)
         return article
@@ -456,32 +391,16 @@ def article_reject(
     return article
 
 
-def _review_round(article: Article) -> datetime:
-    """Stage sign-offs belong to one submission: the review that began when it was submitted."""
-    return article.submitted_at or article.created_at  # in review means submitted; created_at for old rows
-
-
-def _pending_stages(article: Article) -> list[ReviewStage]:
-    done = StageSignoff.objects.filter(article=article, round_started=_review_round(article)).values(
-        "stage_id"
-    )
-    return list(
-        ReviewStage.objects.filter(is_active=True, categories=article.category_id)
-        .exclude(pk__in=done)
-        .distinct()
-    )
-
-
-def _require_final_approval_allowed(actor: Any, article: Article) -> None:
+def _require_final_approval_allowed(actor: User, article: Article) -> None:
     """Multi-stage review: every stage of the category completed, and by someone else where it says so."""
     if article.status != Status.IN_REVIEW:
         return
-    pending = _pending_stages(article)
+    pending = pending_stages(article)
     if pending:
         raise StagesPending(stages=[stage.code for stage in pending])
     if StageSignoff.objects.filter(
         article=article,
-        round_started=_review_round(article),
+        round_started=review_round(article),
         signed_by_id=actor.pk,
         stage__separate_person=True,
     ).exists():
@@ -490,14 +409,14 @@ def _require_final_approval_allowed(actor: Any, article: Article) -> None:
 
 @transaction.atomic
 def article_approve(
-    *, actor: Any, article_id: int, publish_at: datetime | None = None, note: str = ""
+    *, actor: User, article_id: int, publish_at: datetime | None = None, note: str = ""
 ) -> Article:
     """Approves for publication at `publish_at`, or now (published in the same transaction). A junior editor's
     approval is a first approval: the article stays in review, released, until an editor gives the second.
     On a published article with a pending update, approves the update (the live text changes)."""
-    article = _locked(article_id)
+    article = article_get_for_actor(actor=actor, article_id=article_id, lock=True, as_editor=True)
     _require_editor(actor, article)
-    if not _has_pending_update(article):
+    if not has_pending_update(article):
         _require_state(article, Action.APPROVE)
     if not actor.has_perm(APPROVE_FINAL):
         if article.first_approved_by_id is not None:
@@ -509,7 +428,7 @@ def article_approve(
         proposed = {"publish_at": publish_at.isoformat()} if publish_at else {}
         record_event(article=article, actor=actor, action=Action.PRE_APPROVE, message=note, data=proposed)
         return article
-    if _has_pending_update(article):
+    if has_pending_update(article):
         event = _approve_update(article, actor, note=note)
         _decided(article, actor, Action.UPDATE_APPROVE, event)
         return article
@@ -527,9 +446,9 @@ def article_approve(
 
 
 @transaction.atomic
-def article_complete_stage(*, actor: Any, article_id: int, stage_code: str, note: str = "") -> StageSignoff:
+def article_complete_stage(*, actor: User, article_id: int, stage_code: str, note: str = "") -> StageSignoff:
     """Signs off one review stage (e.g. the fact-check) of the review in progress. Idempotent per review."""
-    article = _locked(article_id)
+    article = article_get_for_actor(actor=actor, article_id=article_id, lock=True, as_editor=True)
     _require_editor(actor, article)
     _require_state(article, Action.STAGE, frozenset({Status.IN_REVIEW}))
     stage = ReviewStage.objects.filter(
@@ -540,7 +459,7 @@ def article_complete_stage(*, actor: Any, article_id: int, stage_code: str, note
     signoff, created = StageSignoff.objects.get_or_create(
         article=article,
         stage=stage,
-        round_started=_review_round(article),
+        round_started=review_round(article),
         defaults={"signed_by": actor, "note": note},
     )
     if created:
@@ -551,18 +470,18 @@ def article_complete_stage(*, actor: Any, article_id: int, stage_code: str, note
 
 
 @transaction.atomic
-def article_publish(*, actor: Any, article_id: int, now: datetime | None = None) -> Article | None:
+def article_publish(*, actor: User | None, article_id: int, now: datetime | None = None) -> Article | None:
     """Publishes a scheduled article whose time has come (beat, actor None). Idempotent: None if not due — two
     beats racing take the row lock in turn and the second finds it published."""
     now = now or timezone.now()
-    article = _locked(article_id)
+    article = article_get_for_actor(actor=None, article_id=article_id, lock=True)
     if article.status != Status.SCHEDULED or (article.publish_at and article.publish_at > now):
         return None
     _publish(article, actor=actor)
     return article
 
 
-def _publish(article: Article, *, actor: Any) -> None:
+def _publish(article: Article, *, actor: User | None) -> None:
     now = timezone.now()
     for attempt in range(5):
         slug = unique_slug(article.title, article.pk)
@@ -578,21 +497,21 @@ def _publish(article: Article, *, actor: Any) -> None:
 
 
 @transaction.atomic
-def article_unschedule(*, actor: Any, article_id: int, message: str = "") -> Article:
+def article_unschedule(*, actor: User, article_id: int, message: str = "") -> Article:
     """Chief editors: an approved, not yet published article goes back to the queue."""
     if not actor.has_perm(UNSCHEDULE):
         raise NotAllowed()
-    article = _locked(article_id)
+    article = article_get_for_actor(actor=actor, article_id=article_id, lock=True, as_editor=True)
     _move(article, Action.UNSCHEDULE, actor=actor, fields={"publish_at": None}, message=message)
     return article
 
 
 @transaction.atomic
-def article_retract(*, actor: Any, article_id: int, reason: str) -> Article:
+def article_retract(*, actor: User, article_id: int, reason: str) -> Article:
     """The article keeps its URL and shows the retraction notice instead of being removed."""
     if not actor.has_perm(RETRACT):
         raise NotAllowed()
-    article = _locked(article_id)
+    article = article_get_for_actor(actor=actor, article_id=article_id, lock=True, as_editor=True)
     _move(
         article,
         Action.RETRACT,
@@ -605,11 +524,11 @@ def article_retract(*, actor: Any, article_id: int, reason: str) -> Article:
 
 
 @transaction.atomic
-def article_correct(*, actor: Any, article_id: int, text: str) -> Correction:
+def article_correct(*, actor: User, article_id: int, text: str) -> Correction:
     """Appends a dated public correction to a published article."""
     if not actor.has_perm(CORRECT):
         raise NotAllowed()
-    article = _locked(article_id)
+    article = article_get_for_actor(actor=actor, article_id=article_id, lock=True, as_editor=True)
     _require_state(article, Action.CORRECT, frozenset({Status.PUBLISHED}))
     correction = Correction.objects.create(article=article, text=text, created_by=actor)
     record_event(
@@ -623,13 +542,12 @@ def article_correct(*, actor: Any, article_id: int, text: str) -> Correction:
 
 
 @transaction.atomic
-def article_appeal(*, actor: Any, article_id: int, message: str) -> Article:
+def article_appeal(*, actor: User, article_id: int, message: str) -> Article:
     """Once per article: a rejection goes back to the queue, ahead of others, for an editor other than the one
     who rejected it."""
-    article = _locked(article_id)
-    _require_author(actor, article)
+    article = article_get_for_actor(actor=actor, article_id=article_id, lock=True)
     _require_state(article, Action.APPEAL)
-    if article.appealed_at is not None:
+    if not may_appeal(article):
         raise AppealUsed()
     _move(article, Action.APPEAL, actor=actor, fields={"appealed_at": timezone.now()}, message=message)
     return article
@@ -637,15 +555,14 @@ def article_appeal(*, actor: Any, article_id: int, message: str) -> Article:
 
 @transaction.atomic
 def article_propose_update(
-    *, actor: Any, article_id: int, expected_version: int | None = None, **fields: Any
+    *, actor: User, article_id: int, expected_version: int | None = None, **fields: Any
 ) -> Article:
     """The author's edit of a published article: a pending revision reviewed like a submission while the
     published text stays live (a second edit before the decision replaces the proposal)."""
-    article = _locked(article_id)
-    _require_author(actor, article)
+    article = article_get_for_actor(actor=actor, article_id=article_id, lock=True)
     if expected_version is not None and expected_version != article.version:
         raise PreconditionFailed(version=article.version)
-    if article.status != Status.PUBLISHED:
+    if not may_propose_update(article):
         raise ArticleNotEditable(status=article.status)
     locked = sorted(set(fields) - set(UPDATE_FIELDS))
     if locked:
@@ -656,18 +573,7 @@ def article_propose_update(
     changed = [name for name in UPDATE_FIELDS if proposal[name] != getattr(article, name)]
     if not changed:
         return article
-    last = article.revisions.order_by("-number").values_list("number", flat=True).first() or 0
-    revision = Revision.objects.create(
-        article=article,
-        number=last + 1,
-        kind=RevisionKind.UPDATE,
-        language=article.language,
-        category_id=article.category_id,
-        extra=extra_of(article),
-        changed=changed,
-        created_by=actor,
-        **proposal,
-    )
+    revision = snapshot(article, kind=RevisionKind.UPDATE, actor=actor, changed=changed, text=proposal)
     queued = article.queue_key is not None  # a replaced proposal keeps its place
     article.pending_revision = revision
     article.version += 1
@@ -682,9 +588,7 @@ def article_propose_update(
     return article
 
 
-def _approve_update(article: Article, actor: Any, *, note: str) -> ArticleEvent:
-    from submissions.services import apply_fields
-
+def _approve_update(article: Article, actor: User, *, note: str) -> ArticleEvent:
     revision = article.pending_revision
     assert revision is not None
     apply_fields(article, {name: getattr(revision, name) for name in UPDATE_FIELDS})
@@ -698,7 +602,7 @@ def _approve_update(article: Article, actor: Any, *, note: str) -> ArticleEvent:
 
 
 def _close_update(
-    article: Article, actor: Any, action: str, *, message: str, data: dict[str, Any]
+    article: Article, actor: User, action: str, *, message: str, data: dict[str, Any]
 ) -> ArticleEvent:
     for name, value in _OUT_OF_QUEUE.items():
         setattr(article, name, value)
@@ -710,7 +614,12 @@ def _close_update(
 
 
 def record_event(
-    *, article: Article, actor: Any, action: str, message: str = "", data: dict[str, Any] | None = None
+    *,
+    article: Article,
+    actor: User | None,
+    action: str,
+    message: str = "",
+    data: dict[str, Any] | None = None,
 ) -> ArticleEvent:
     return ArticleEvent.objects.create(
         article=article,
@@ -724,10 +633,8 @@ def record_event(
 
 
 @transaction.atomic
-def article_note(*, actor: Any, article_id: int, text: str) -> ArticleEvent:
+def article_note(*, actor: User, article_id: int, text: str) -> ArticleEvent:
     """An internal editorial note: in the audit trail, never shown to the author."""
-    article = _locked(article_id)
-    if article.status == Status.DRAFT:
-        raise NotFound()
+    article = article_get_for_actor(actor=actor, article_id=article_id, lock=True, as_editor=True)
     require_uninvolved(actor, article)
     return record_event(article=article, actor=actor, action=Action.NOTE, message=text)

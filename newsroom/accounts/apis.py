@@ -3,7 +3,6 @@ from typing import Any
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
@@ -11,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from newsroom.accounts import services
+from newsroom.accounts.actors import signed_in
 from newsroom.accounts.roles import MANAGE_ROLES
 from newsroom.accounts.serializers import (
     AvatarInput,
@@ -32,7 +32,7 @@ from newsroom.accounts.serializers import (
     SessionOutput,
     TokenInput,
 )
-from newsroom.api.inputs import validated
+from newsroom.api.inputs import query_flag, validated
 from newsroom.api.pagination import StrictLimitOffsetPagination
 from newsroom.api.permissions import HasModelPermission
 from newsroom.api.throttles import ScopedThrottle
@@ -221,22 +221,11 @@ class UserRolesApi(APIView):
     @extend_schema(request=RolesInput, responses={200: RolesOutput}, tags=["staff"])
     def post(self, request: Request, user_id: int) -> Response:
         data = validated(RolesInput, request)
-        user = services.roles_change(actor=request.user, user_id=user_id, **data)  # type: ignore[arg-type]
+        user = services.roles_change(actor=signed_in(request), user_id=user_id, **data)  # type: ignore[arg-type]
         return Response(RolesOutput(user).data)
 
 
 # --- notifications ---------------------------------------------------------------------------------------------
-
-
-def _flag(request: Request, name: str) -> bool | None:
-    value = request.query_params.get(name)
-    if value in (None, ""):
-        return None
-    if value.lower() in ("1", "true", "yes"):
-        return True
-    if value.lower() in ("0", "false", "no"):
-        return False
-    raise ValidationError({name: [_("Use true or false.")]}, code="invalid")
 
 
 class NotificationsApi(APIView):
@@ -259,7 +248,7 @@ class NotificationsApi(APIView):
     )
     def get(self, request: Request) -> Response:
         user = request.user
-        rows = services.notifications_of(user=user, unread=_flag(request, "unread"))  # type: ignore[arg-type]
+        rows = services.notifications_of(user=user, unread=query_flag(request, "unread"))  # type: ignore[arg-type]
         paginator = StrictLimitOffsetPagination()
         page = paginator.paginate_queryset(rows, request, view=self)
         response = paginator.get_paginated_response(NotificationOutput(page, many=True).data)

@@ -12,6 +12,8 @@ from typing import Any
 
 from django.utils import timezone
 
+from newsroom.accounts.models import User
+
 
 @dataclass(frozen=True)
 class Provider:
@@ -31,14 +33,14 @@ def providers() -> list[Provider]:
     return list(_PROVIDERS.values())
 
 
-def export(user: Any) -> dict[str, Any]:
+def export(user: User) -> dict[str, Any]:
     data: dict[str, Any] = {"exported_at": timezone.now().isoformat(), "format": "newsroom-export/1"}
     for provider in _PROVIDERS.values():
         data[provider.name] = provider.export(user)
     return data
 
 
-def erase(user: Any) -> None:
+def erase(user: User) -> None:
     for provider in _PROVIDERS.values():
         if provider.erase is not None:
             provider.erase(user)

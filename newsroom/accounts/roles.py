@@ -10,6 +10,8 @@ from typing import Any
 from django.apps import apps as global_apps
 from django.db import DEFAULT_DB_ALIAS
 
+from newsroom.accounts.models import User
+
 CONTRIBUTOR = "contributor"
 JUNIOR_EDITOR = "junior_editor"  # earned on the editor track; a senior confirms their approvals ([5/8])
 EDITOR = "editor"
@@ -93,7 +95,7 @@ def ensure_role_groups(
         group.permissions.set(wanted)
 
 
-def grant_role(user: Any, role: str) -> None:
+def grant_role(user: User, role: str) -> None:
     from django.contrib.auth.models import Group
 
     if role not in ROLES:
@@ -103,7 +105,7 @@ def grant_role(user: Any, role: str) -> None:
     _sync_staff(user)
 
 
-def revoke_role(user: Any, role: str) -> None:
+def revoke_role(user: User, role: str) -> None:
     from django.contrib.auth.models import Group
 
     if role not in ROLES:
@@ -112,7 +114,7 @@ def revoke_role(user: Any, role: str) -> None:
     _sync_staff(user)
 
 
-def _sync_staff(user: Any) -> None:
+def _sync_staff(user: User) -> None:
     """Admin access follows the roles: staff roles work in the admin, others don't (superusers keep it)."""
     staff = user.is_superuser or user.groups.filter(name__in=STAFF_ROLES).exists()
     if user.is_staff != staff:
@@ -123,5 +125,5 @@ def _sync_staff(user: Any) -> None:
         user.__dict__.pop(cache, None)
 
 
-def user_roles(user: Any) -> list[str]:
+def user_roles(user: User) -> list[str]:
     return sorted(name for name in user.groups.values_list("name", flat=True) if name in ROLES)

@@ -292,7 +292,7 @@ def user_set_avatar(*, user: User, upload: Any) -> User:
     # a failed write (full disk) leaves no file and raises storage_full / storage_unavailable; the old avatar stays
     new = store_upload(user.avatar, "avatar.webp", data)
     try:
-        user.save()
+        user.save(update_fields=["avatar"])
     except BaseException:
         discard_file(user.avatar.storage, new)  # the row still names the old one
         user.avatar.name = old
@@ -395,7 +395,7 @@ def user_delete(*, user: User, password: str) -> None:
     user.email_verified_at = None
     user.deleted_at = timezone.now()
     user.trust_record = {}
-    user.save()
+    user.save()  # the whole row, on purpose: whatever the apps' erasers changed on it goes too
     _public_profile_changed(user)
 
 

@@ -105,9 +105,20 @@ def test_approve_with_a_time_schedules(api, editor, in_review):
     assert response.json()["status"] == "scheduled"
 
 
-def test_approve_a_draft_is_an_invalid_transition(api, editor, draft):
-    response = api(editor).post(f"/api/v1/moderation/articles/{draft.pk}/approve/", {}, format="json")
-    assert response.status_code == 409 and error_code(response) == "invalid_transition"
+def test_a_draft_does_not_exist_for_editors_deciding(api, editor, draft):
+    """A draft is private to its author: deciding on one is the 404 the queue and the article page give, not a
+    409 that would tell the editor it exists and what state it is in."""
+    bodies = {
+        "approve": {},
+        "reject": {"reason_code": "spam"},
+        "request-changes": {"message": "Добавьте источники."},
+        "claim": {},
+        "notes": {"text": "Заметка."},
+    }
+    for decision, body in bodies.items():
+        response = api(editor).post(f"/api/v1/moderation/articles/{draft.pk}/{decision}/", body, format="json")
+        assert response.status_code == 404 and error_code(response) == "not_found", decision
+    assert Article.objects.get(pk=draft.pk).status == Status.DRAFT
 
 
 def test_a_contributor_cannot_approve(api, in_review):

@@ -9,12 +9,12 @@ import time_machine
 from django.core import mail
 from django.utils import timezone
 
-from moderation.tasks import recompute_trust_levels
 from newsroom.accounts.models import User
 from newsroom.accounts.trust import TrustRecord, compute
 from submissions import workflow
 from submissions.models import Article, ArticleEvent
 from submissions.states import Action, Status
+from submissions.tasks import recompute_trust_levels
 from submissions.trust import record_of, trust_recompute
 from tests.conftest import error_code
 from tests.factories import BODY_RU, PASSWORD, ArticleFactory, UserFactory
