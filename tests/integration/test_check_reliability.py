@@ -11,6 +11,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from kombu.exceptions import OperationalError
 
 from newsroom.celery import app as celery_app
 from submissions import workflow
@@ -125,7 +126,9 @@ def _use_broker(url: str) -> None:
     celery_app.amqp._producer_pool = None
 
 
-def test_submit_while_the_broker_is_down_then_checks_run_when_it_is_back(real_stack, api):
+def test_submit_while_the_broker_is_down_then_checks_run_when_it_is_back(
+    real_stack, api, after_commit_errors
+):
     if shutil.which("redis-server") is None:
         pytest.fail("redis-server is needed for this test")
     broker = _PrivateRedis()
@@ -139,6 +142,10 @@ def test_submit_while_the_broker_is_down_then_checks_run_when_it_is_back(real_st
         response = api(author).post(f"/api/v1/articles/{article.pk}/submit/")
         assert response.status_code == 200, response.content  # the submission stands
         assert Article.objects.get(pk=article.pk).status == Status.SUBMITTED
+        # the dispatch after commit failed, on purpose: logged (not raised), and only for want of the broker
+        assert after_commit_errors, "the failed dispatch was not logged"
+        assert all(isinstance(r.exc_info[1], OperationalError) for r in after_commit_errors)
+        assert any("start_checks" in r.getMessage() for r in after_commit_errors)
         broker.start()  # back, empty: the message was never sent
         real_stack.env.update(REDIS_URL=broker.url, STALLED_CHECKS_SECONDS="2")
         real_stack.start_worker()

@@ -15,10 +15,10 @@ from tests.services import require_postgres
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
-def test_concurrent_submits_cannot_beat_the_daily_limit(settings):
-    """A level-1 author (3 a day) with 2 submissions sends 4 more at once: exactly one gets through."""
+def test_concurrent_submits_cannot_beat_the_daily_limit(eager_tasks):
+    """A level-1 author (3 a day) with 2 submissions sends 4 more at once: exactly one gets through. The checks the
+    submissions start run in-process (eager_tasks): there is no worker here, and nothing goes to the broker."""
     require_postgres()
-    settings.CELERY_TASK_ALWAYS_EAGER = True
     author = UserFactory()
     for _ in range(2):
         workflow.article_submit(actor=author, article_id=ArticleFactory(author=author).pk)

@@ -12,12 +12,12 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 
 from moderation import services
-from moderation.tasks import publish_due
 from newsroom.accounts.models import RoleChange
 from newsroom.accounts.roles import EDITOR
 from submissions import workflow
 from submissions.models import Article, ArticleEvent, Category
 from submissions.states import Action, Status
+from submissions.tasks import publish_due
 from tests.factories import ArticleFactory, UserFactory
 from tests.services import require_postgres
 

@@ -106,12 +106,17 @@ def test_beat_publishes_a_scheduled_article_and_releases_a_stale_claim(real_stac
         "checks of both submissions",
     )
     workflow.article_approve(
-        actor=editor, article_id=scheduled.pk, publish_at=timezone.now() + dt.timedelta(seconds=2)
+        actor=editor, article_id=scheduled.pk, publish_at=timezone.now() + dt.timedelta(hours=1)
     )
     Article.objects.filter(pk=claimed.pk).update(
-        claimed_by=editor, claim_expires_at=timezone.now() + dt.timedelta(seconds=2)
+        claimed_by=editor, claim_expires_at=timezone.now() + dt.timedelta(hours=1)
     )
     assert Article.objects.get(pk=scheduled.pk).status == Status.SCHEDULED
+    # then the hour passes (test data), before any beat runs. Approving for two seconds ahead instead made the
+    # test depend on the machine: past those seconds, approving publishes at once and it is never scheduled
+    past = timezone.now() - dt.timedelta(seconds=1)
+    Article.objects.filter(pk=scheduled.pk).update(publish_at=past)
+    Article.objects.filter(pk=claimed.pk).update(claim_expires_at=past)
 
     real_stack.start_beat()
     real_stack.wait_for(

@@ -1,8 +1,10 @@
 """A full disk while an upload is written: the client gets 507 `storage_full` (another storage failure: 503
 `storage_unavailable`), no partial file stays in storage and no row is saved.
 
-The disk really is full: writes go to /dev/full, which fails every write with ENOSPC (Linux; elsewhere these
-tests skip), or, when the tests run as root and may mount, to a tiny tmpfs filled up first.
+The disk really is full: writes go to /dev/full, which fails every write with ENOSPC (Linux), or, when the tests
+run as root and may mount, to a tiny tmpfs filled up first. Where either is missing the test skips with the reason
+through the suite's services gate: under NEWSROOM_REQUIRE_SERVICES=1 (CI) it fails instead, so a run can never
+pass by skipping the scenario.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from submissions.models import Media
 from submissions.tasks import make_media_sizes
 from tests.conftest import error_code
 from tests.factories import ArticleFactory
+from tests.services import unavailable
 
 pytestmark = pytest.mark.django_db
 
@@ -66,7 +69,7 @@ def _files(root: Path) -> list[Path]:
 @pytest.fixture
 def full_disk(settings: Any, tmp_path: Path) -> Path:
     if not DEV_FULL.exists():
-        pytest.skip("needs /dev/full (Linux) for a real ENOSPC")
+        unavailable("needs /dev/full (Linux) for a real ENOSPC")
     root = tmp_path / "media"
     settings.MEDIA_ROOT = root
     settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": f"{__name__}.FullDiskStorage"}}
@@ -135,7 +138,7 @@ def test_sizes_that_do_not_fit_leave_no_file_and_the_image_stays(api, contributo
         (root / entry["name"]).unlink()
     Media.objects.filter(pk=media.pk).update(sizes={}, bytes=len((root / media.file.name).read_bytes()))
     if not DEV_FULL.exists():
-        pytest.skip("needs /dev/full (Linux) for a real ENOSPC")
+        unavailable("needs /dev/full (Linux) for a real ENOSPC")
     settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": f"{__name__}.FullDiskStorage"}}
     make_media_sizes(media.pk)
     media.refresh_from_db()
@@ -149,13 +152,13 @@ def test_sizes_that_do_not_fit_leave_no_file_and_the_image_stays(api, contributo
 @contextlib.contextmanager
 def _tmpfs(folder: Path, size: str) -> Iterator[Path]:
     if os.geteuid() != 0 or shutil.which("mount") is None:
-        pytest.skip("mounting a tmpfs needs root and mount(8)")
+        unavailable("mounting a tmpfs needs root and mount(8)")
     folder.mkdir(parents=True, exist_ok=True)
     done = subprocess.run(
         ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)], capture_output=True, text=True
     )
     if done.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip()}")
+        unavailable(f"cannot mount a tmpfs here: {done.stderr.strip()}")
     try:
         yield folder
     finally:
@@ -184,7 +187,7 @@ def test_an_upload_to_a_really_full_file_system_is_refused_with_507(api, contrib
 def test_the_full_disk_error_is_enospc():
     """The premise of the tests above: /dev/full fails a write with ENOSPC, as a full disk does."""
     if not DEV_FULL.exists():
-        pytest.skip("needs /dev/full (Linux)")
+        unavailable("needs /dev/full (Linux)")
     with DEV_FULL.open("wb", buffering=0) as device, pytest.raises(OSError) as failure:
         device.write(b"x")
     assert failure.value.errno == errno.ENOSPC
