@@ -11,6 +11,7 @@ import contextlib
 import errno
 import io
 import logging
+import posixpath
 import re
 import struct
 import zlib
@@ -120,6 +121,12 @@ def write_file(storage: Any, name: str, data: bytes, *, max_length: int | None =
                 discard_file(storage, name)
         logger.error("Could not store %s (%d bytes): %s", name, len(data), exc)
         raise storage_error(exc) from exc
+
+
+def size_name(name: str, width: int) -> str:
+    """The storage name of a responsive size: next to the image, "<name>-480w.<ext>"."""
+    stem, ext = posixpath.splitext(name)
+    return f"{stem}-{width}w{ext}"
 
 
 def store_upload(field_file: FieldFile, filename: str, data: bytes) -> str:

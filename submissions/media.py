@@ -9,7 +9,6 @@ it: the author, an article's deletion, an account's deletion).
 from __future__ import annotations
 
 import logging
-import posixpath
 from typing import Any
 
 from django.conf import settings
@@ -36,12 +35,14 @@ from newsroom.images import (
     clean_image,
     encode_image,
     read_upload,
+    size_name,
     store_upload,
 )
 from submissions import policy
 from submissions.errors import ArticleNotEditable
 from submissions.models import Article, Media
 from submissions.selectors import article_get_for_actor
+from submissions.tasks import make_media_sizes
 
 __all__ = [
     "FileTooLarge",
@@ -64,7 +65,6 @@ __all__ = [
     "media_list",
     "media_update",
     "media_upload_check",
-    "size_name",
 ]
 
 logger = logging.getLogger(__name__)
@@ -86,12 +86,6 @@ class QuotaExceeded(ApplicationError):
 
 
 # --- storage names ---------------------------------------------------------------------------------------------
-
-
-def size_name(name: str, width: int) -> str:
-    """The storage name of a responsive size: next to the image, "<name>-480w.<ext>"."""
-    stem, ext = posixpath.splitext(name)
-    return f"{stem}-{width}w{ext}"
 
 
 def media_file_names(media: Media) -> list[str]:
@@ -207,8 +201,6 @@ def media_add(*, actor: User, article_id: int, upload: Any, caption: str = "", c
             media_id = media.pk
 
             def make_sizes() -> None:
-                from submissions.tasks import make_media_sizes
-
                 make_media_sizes.delay(media_id)
 
             transaction.on_commit(make_sizes, robust=True)

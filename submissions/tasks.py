@@ -17,10 +17,10 @@ from newsroom.images import (
     StorageUnavailable,
     discard_file,
     encode_image,
+    size_name,
     write_file,
 )
 from submissions import workflow
-from submissions.media import size_name
 from submissions.models import Article, Media
 from submissions.states import Status
 from submissions.trust import trust_recompute_all
