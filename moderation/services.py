@@ -16,6 +16,7 @@ from moderation import selectors
 from moderation.models import EditorProfile
 from newsroom.accounts.models import User
 from submissions import policy, workflow
+from submissions.content import normalize_tag
 from submissions.errors import ClaimedByOther, InvalidTransition, NotAllowed, NotFound, UnknownCategory
 from submissions.models import Article, Category, ConflictDeclaration, Tag
 from submissions.selectors import article_get_for_actor
@@ -222,7 +223,6 @@ def conflict_declare(
     tag: str | None = None,
     reason: str = "",
 ) -> ConflictDeclaration:
-    from submissions.content import normalize_tag
 
     fields: dict[str, Any] = {}
     if author is not None:

@@ -8,7 +8,7 @@ from celery import group
 from django.conf import settings
 from django.utils import timezone
 
-from moderation import services
+from moderation import notify, services
 from moderation.models import CheckResult
 from newsroom.celery import reliable_task
 from submissions.models import Article
@@ -73,7 +73,7 @@ def resume_stalled_checks() -> int:
 
 @reliable_task
 def sync_duplicates(article_id: int) -> None:
-    from moderation.duplicates import sync_article
+    from moderation.duplicates import sync_article  # datasketch and numpy: in the worker only, as the checks
 
     sync_article(article_id)
 
@@ -81,14 +81,10 @@ def sync_duplicates(article_id: int) -> None:
 @reliable_task
 def notify_decision(event_id: int) -> None:
     """Tells the author of an editorial decision (in-app and by e-mail). Idempotent: once per event."""
-    from moderation.notify import notify_decision as notify
-
-    notify(event_id)
+    notify.notify_decision(event_id)
 
 
 @reliable_task
 def send_overdue_digests() -> int:
     """Beat: every editor with overdue articles in their queue gets one digest per period."""
-    from moderation.notify import overdue_digest
-
-    return overdue_digest(timezone.now())
+    return notify.overdue_digest(timezone.now())

@@ -24,26 +24,29 @@ from __future__ import annotations
 import ipaddress
 import re
 import socket
-import unicodedata
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from functools import cache
-from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, unquote_plus, urlsplit
 
-import idna
-import tldextract
 from django.conf import settings
 
 from moderation.checks.base import Finding, Result, Snapshot
+from moderation.checks.domains import (
+    ascii_host,
+    extractor,
+    homograph,
+    in_list,
+    shipped_list,
+    unicode_host,
+    unicode_label,
+)
 from moderation.models import Outcome
 from newsroom import net
 from newsroom.accounts.trust import links_per_article
 from submissions.content import count_links
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 MAX_EVIDENCE_LINKS = 100
 MAX_REDIRECTS = 3
 
@@ -68,38 +71,6 @@ TRACKING_PARAMS = frozenset(
     }
 )
 
-# Brands whose look-alikes phishers register (label of the registered domain, Latin spelling).
-POPULAR_BRANDS = (
-    "google", "apple", "icloud", "paypal", "microsoft", "outlook", "amazon", "facebook", "instagram",
-    "whatsapp", "telegram", "youtube", "twitter", "linkedin", "netflix", "binance", "github", "steam",
-    "steamcommunity", "yandex", "vk", "vkontakte", "mailru", "sberbank", "gosuslugi", "nalog", "tinkoff",
-    "tbank", "alfabank", "vtb", "ozon", "wildberries", "avito", "kaspi", "kremlin",
-)  # fmt: skip
-# Letters of other scripts (and Latin letters with tails or without dots) read as Latin ones. Lower case only:
-# host names are lower-cased before this is used.
-_CONFUSABLES = str.maketrans(
-    {
-        # Cyrillic
-        "а": "a", "в": "b", "ь": "b", "с": "c", "ԁ": "d", "е": "e", "ё": "e", "һ": "h", "н": "h", "і": "i",
-        "ї": "i", "ј": "j", "к": "k", "ӏ": "l", "м": "m", "п": "n", "о": "o", "р": "p", "ԛ": "q", "г": "r",
-        "ѕ": "s", "т": "t", "ц": "u", "ѵ": "v", "ԝ": "w", "х": "x", "у": "y", "ү": "y", "з": "3",
-        # Greek
-        "α": "a", "β": "b", "ϲ": "c", "ε": "e", "η": "n", "ι": "i", "κ": "k", "ν": "v", "ο": "o", "ρ": "p",
-        "τ": "t", "υ": "u", "χ": "x", "γ": "y", "ω": "w",
-        # Armenian
-        "օ": "o", "ս": "u", "ո": "n", "հ": "h", "ց": "g", "զ": "q",
-        # Latin look-alikes
-        "ı": "i", "ɩ": "i", "ɑ": "a", "ɡ": "g", "ʟ": "l", "ɴ": "n", "ʀ": "r", "ꜱ": "s",
-        # digits
-        "0": "o", "1": "l",
-    }
-)  # fmt: skip
-# scripts that are legitimately written together in one label (UTS #39, "highly restrictive")
-_SCRIPT_SETS = (
-    frozenset({"LATIN", "CJK", "HIRAGANA", "KATAKANA"}),
-    frozenset({"LATIN", "CJK", "BOPOMOFO"}),
-    frozenset({"LATIN", "CJK", "HANGUL"}),
-)
 
 FAIL_FLAGS = ("blocklisted", "homograph", "redirect_blocklisted", "redirect_homograph")
 WARN_FLAGS = ("shortener", "ip_address", "userinfo", "invalid", "dead", "unsafe_address")
@@ -109,132 +80,6 @@ WARN_SCORE_EACH, WARN_SCORE_MAX = 0.25, 0.5
 
 def _setting(key: str, default: Any) -> Any:
     return getattr(settings, "NEWSROOM", {}).get(key, default)
-
-
-# --- data ------------------------------------------------------------------------------------------------------
-
-
-def _ascii_host(host: str) -> str | None:
-    """The host as IDNA ASCII ("xn--..."), lower case, without a trailing dot; None when it cannot be encoded."""
-    host = host.strip().rstrip(".").lower()
-    if not host:
-        return None
-    if host.isascii():
-        return host
-    try:
-        return idna.encode(host, uts46=True).decode("ascii").lower()
-    except (idna.IDNAError, UnicodeError, ValueError):
-        pass
-    try:
-        return host.encode("idna").decode("ascii").lower()
-    except UnicodeError:
-        return None
-
-
-def read_domain_list(path: Path) -> frozenset[str]:
-    """One domain per line, "#" comments; Unicode or punycode names alike."""
-    domains: set[str] = set()
-    for line in path.read_text(encoding="utf-8").splitlines():
-        entry = line.split("#", 1)[0].strip()
-        if entry:
-            host = _ascii_host(entry)
-            if host:
-                domains.add(host)
-    return frozenset(domains)
-
-
-@cache
-def _shipped_list(name: str) -> frozenset[str]:
-    return read_domain_list(DATA_DIR / name)
-
-
-@cache
-def _extractor() -> tldextract.TLDExtract:
-    # the public-suffix list bundled with tldextract: no download, and no cache directory written either
-    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
-
-
-def _in_list(host: str, domains: frozenset[str]) -> bool:
-    """`host` is one of `domains` or a subdomain of one."""
-    labels = host.split(".")
-    return any(".".join(labels[i:]) in domains for i in range(len(labels)))
-
-
-# --- look-alike domains ----------------------------------------------------------------------------------------
-
-
-def _unicode_label(label: str) -> str:
-    if not label.startswith("xn--"):
-        return label
-    try:
-        return idna.decode(label)
-    except (idna.IDNAError, UnicodeError, ValueError):
-        try:
-            return label.encode("ascii").decode("idna")
-        except UnicodeError:
-            return label
-
-
-def unicode_host(host: str) -> str:
-    return ".".join(_unicode_label(label) for label in host.split("."))
-
-
-def _script(char: str) -> str | None:
-    if not char.isalpha():
-        return None  # digits, hyphens: common to every script
-    first = unicodedata.name(char, "UNKNOWN").split(" ", 1)[0]
-    if first.startswith("KATAKANA"):
-        return "KATAKANA"
-    if first in ("IDEOGRAPHIC", "CJK"):
-        return "CJK"
-    return first
-
-
-def scripts(label: str) -> set[str]:
-    return {s for s in map(_script, label) if s}
-
-
-def is_mixed_script(label: str) -> bool:
-    found = scripts(label)
-    return len(found) > 1 and not any(found <= allowed for allowed in _SCRIPT_SETS)
-
-
-def skeleton(label: str) -> str:
-    """What the label reads as in Latin letters: look-alikes replaced, accents dropped."""
-    text = unicodedata.normalize("NFKD", label.lower().translate(_CONFUSABLES))
-    return "".join(c for c in text if not unicodedata.combining(c)).translate(_CONFUSABLES)
-
-
-def confusable_brand(label: str) -> str | None:
-    """The popular brand a non-ASCII label passes itself off as, if any."""
-    if label.isascii():
-        return None
-    shape = skeleton(label)
-    compact = shape.replace("-", "")
-    for brand in POPULAR_BRANDS:
-        if shape == brand or compact == brand or (len(brand) >= 5 and brand in compact):
-            return brand
-    return None
-
-
-def homograph(host: str, suffix: str) -> dict[str, Any] | None:
-    """Why `host` (ASCII) looks like another domain, or None. Only internationalised labels are judged; the
-    public suffix is left out (a Cyrillic name under ".com" or a Latin one under ".рф" is ordinary)."""
-    labels = host.split(".")
-    own = labels[: len(labels) - len(suffix.split("."))] if suffix else labels
-    reasons: dict[str, Any] = {}
-    for label in own:
-        if not label.startswith("xn--"):
-            continue
-        text = _unicode_label(label)
-        if text == label:
-            continue  # not valid punycode: flagged "invalid" by normalise
-        if is_mixed_script(text):
-            reasons.setdefault("mixed_scripts", sorted(scripts(text)))
-        brand = confusable_brand(text)
-        if brand:
-            reasons.setdefault("looks_like", brand)
-    return reasons or None
 
 
 # --- extraction and normalisation ------------------------------------------------------------------------------
@@ -326,15 +171,13 @@ def normalise(raw: str) -> Link | None:
         host = ip
         link.flags.append("ip_address")
     else:
-        ascii_host = _ascii_host(hostname)
-        if ascii_host is None or any(not label for label in ascii_host.split(".")):
+        encoded = ascii_host(hostname)
+        if encoded is None or any(not label for label in encoded.split(".")):
             link.flags.append("invalid")
             return link
-        if any(
-            label.startswith("xn--") and _unicode_label(label) == label for label in ascii_host.split(".")
-        ):
+        if any(label.startswith("xn--") and unicode_label(label) == label for label in encoded.split(".")):
             link.flags.append("invalid")  # not valid punycode
-        host = ascii_host
+        host = encoded
     netloc = f"[{host}]" if ":" in host else host
     if port is not None and port != (443 if scheme == "https" else 80):
         netloc = f"{netloc}:{port}"
@@ -344,7 +187,7 @@ def normalise(raw: str) -> Link | None:
     if ip is not None:
         link.domain = host
     else:
-        extracted = _extractor()(host)
+        extracted = extractor()(host)
         link.suffix = extracted.suffix
         registered = getattr(extracted, "top_domain_under_public_suffix", None)
         if registered is None:  # tldextract < 5.3
@@ -408,19 +251,19 @@ class Links:
     ) -> None:
         # the shipped data files unless given (tests, or a deployment that loads its own lists)
         self._blocklist = (
-            frozenset(filter(None, map(_ascii_host, blocklist))) if blocklist is not None else None
+            frozenset(filter(None, map(ascii_host, blocklist))) if blocklist is not None else None
         )
         self._shorteners = (
-            frozenset(filter(None, map(_ascii_host, shorteners))) if shorteners is not None else None
+            frozenset(filter(None, map(ascii_host, shorteners))) if shorteners is not None else None
         )
 
     @property
     def blocklist(self) -> frozenset[str]:
-        return self._blocklist if self._blocklist is not None else _shipped_list("blocklist.txt")
+        return self._blocklist if self._blocklist is not None else shipped_list("blocklist.txt")
 
     @property
     def shorteners(self) -> frozenset[str]:
-        return self._shorteners if self._shorteners is not None else _shipped_list("shorteners.txt")
+        return self._shorteners if self._shorteners is not None else shipped_list("shorteners.txt")
 
     # --- collecting
 
@@ -449,7 +292,7 @@ class Links:
         """Adds the static flags (no network)."""
         if not link.host:
             return
-        if _in_list(link.host, self.blocklist):
+        if in_list(link.host, self.blocklist):
             link.flags.append("blocklisted")
         if "ip_address" not in link.flags:
             reasons = homograph(link.host, link.suffix)
@@ -457,7 +300,7 @@ class Links:
                 link.flags.append("homograph")
                 link.details["unicode"] = unicode_host(link.host)
                 link.details.update(reasons)
-            if _in_list(link.host, self.shorteners):
+            if in_list(link.host, self.shorteners):
                 link.flags.append("shortener")
 
     # --- the optional live check
@@ -466,7 +309,7 @@ class Links:
         link = normalise(target)
         if link is None or not link.host or "invalid" in link.flags:
             return "bad_redirect"
-        if _in_list(link.host, self.blocklist):
+        if in_list(link.host, self.blocklist):
             return "redirect_blocklisted"
         if "ip_address" not in link.flags and homograph(link.host, link.suffix):
             return "redirect_homograph"

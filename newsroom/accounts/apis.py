@@ -1,5 +1,6 @@
 from typing import Any
 
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
@@ -11,6 +12,7 @@ from rest_framework.views import APIView
 
 from newsroom.accounts import services
 from newsroom.accounts.actors import signed_in
+from newsroom.accounts.models import User
 from newsroom.accounts.roles import MANAGE_ROLES
 from newsroom.accounts.serializers import (
     AvatarInput,
@@ -212,10 +214,6 @@ class UserRolesApi(APIView):
 
     @extend_schema(responses={200: RolesOutput}, tags=["staff"])
     def get(self, request: Request, user_id: int) -> Response:
-        from django.shortcuts import get_object_or_404
-
-        from newsroom.accounts.models import User
-
         return Response(RolesOutput(get_object_or_404(User, pk=user_id, deleted_at__isnull=True)).data)
 
     @extend_schema(request=RolesInput, responses={200: RolesOutput}, tags=["staff"])

@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from newsroom.accounts.models import USER_LANGUAGES, Notification, User
 from newsroom.accounts.roles import ROLE_CHOICES, user_roles
+from newsroom.accounts.trust import reason_text
 
 # the languages letters and notifications are written in (ru / en), as the model declares them
 LANGUAGE_CHOICES = USER_LANGUAGES
@@ -96,8 +97,6 @@ class MeOutput(serializers.ModelSerializer):
 
 
 def trust_summary(user: User) -> dict:
-    from newsroom.accounts.trust import reason_text
-
     return {
         "level": user.trust_level,
         "reason": user.trust_reason,

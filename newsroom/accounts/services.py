@@ -32,6 +32,7 @@ from newsroom.accounts.roles import (
     STAFF_ROLES,
     grant_role,
     revoke_role,
+    user_roles,
 )
 from newsroom.accounts.signals import email_verified
 from newsroom.accounts.tokens import TokenExpired, TokenInvalid, read_verification_token
@@ -401,8 +402,6 @@ def user_delete(*, user: User, password: str) -> None:
 
 def account_personal_data(user: User) -> dict[str, Any]:
     """The accounts app's part of a data export."""
-    from newsroom.accounts.roles import user_roles
-
     return {
         "id": user.pk,
         "email": user.email,

@@ -7,6 +7,7 @@ from django.dispatch import receiver
 
 from newsroom.accounts.signals import public_profile_changed
 from newsroom.publishing.caching import bump_after_commit
+from newsroom.publishing.tasks import index_article
 from submissions.signals import article_public_change, article_published
 
 
@@ -21,6 +22,4 @@ def public_content_changed(sender: Any, **kwargs: Any) -> None:
 @receiver(article_public_change, dispatch_uid="publishing.index_on_change")
 def reindex(sender: Any, *, article_id: int, **kwargs: Any) -> None:
     """The search index follows what is public: (re)indexed on publish and update, removed on retraction."""
-    from newsroom.publishing.tasks import index_article
-
     index_article.delay(article_id)

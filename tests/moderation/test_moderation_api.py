@@ -116,7 +116,9 @@ def test_a_draft_does_not_exist_for_editors_deciding(api, editor, draft):
         "notes": {"text": "Заметка."},
     }
     for decision, body in bodies.items():
-        response = api(editor).post(f"/api/v1/moderation/articles/{draft.pk}/{decision}/", body, format="json")
+        response = api(editor).post(
+            f"/api/v1/moderation/articles/{draft.pk}/{decision}/", body, format="json"
+        )
         assert response.status_code == 404 and error_code(response) == "not_found", decision
     assert Article.objects.get(pk=draft.pk).status == Status.DRAFT
 
