@@ -9,8 +9,10 @@ from django.test import TestCase
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
+from newsroom.accounts.roles import CHIEF_EDITOR, JUNIOR_EDITOR
 from newsroom.celery import app as celery_app
 from tests.factories import ArticleFactory, EditorFactory, UserFactory
+from tests.helpers import submitted
 
 
 @pytest.fixture(autouse=True)
@@ -174,8 +176,31 @@ def editor(db: Any) -> Any:
 
 
 @pytest.fixture
+def chief(db: Any) -> Any:
+    return UserFactory(role=CHIEF_EDITOR)
+
+
+@pytest.fixture
+def junior(db: Any) -> Any:
+    return UserFactory(role=JUNIOR_EDITOR)
+
+
+@pytest.fixture
 def draft(contributor: Any) -> Any:
     return ArticleFactory(author=contributor)
+
+
+@pytest.fixture
+def queued() -> Callable[..., Any]:
+    """queued(**article fields) -> an article by a fresh author (unless one is given), submitted and checked: in
+    review, with its place in the queue."""
+
+    def make(**kw: Any) -> Any:
+        article = submitted(kw.pop("author", None) or UserFactory(), **kw)
+        assert article.queue_key is not None
+        return article
+
+    return make
 
 
 def error_code(response: Any) -> str:

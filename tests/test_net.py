@@ -1,47 +1,22 @@
 """newsroom.net: outbound HTTP to public addresses only, resolved once and pinned (no DNS rebinding)."""
 
 import socket
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from newsroom import net
+from tests.local_http import serving
 
 
-class Server:
-    """A tiny local HTTP server recording the requests it gets: (method, path, Host header)."""
-
-    def __init__(self):
-        self.requests: list[tuple[str, str, str]] = []
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def _answer(self):
-                server.requests.append((self.command, self.path, self.headers.get("Host", "")))
-                self.send_response(200 if self.path.split("?", 1)[0] == "/ok" else 404)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            do_HEAD = do_GET = _answer
-
-            def log_message(self, *args):
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.port = self.httpd.server_address[1]
-        self.thread = threading.Thread(
-            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
+def _answer(method, path):
+    return (200 if path == "/ok" else 404), None
 
 
 @pytest.fixture
 def server():
-    s = Server()
-    s.thread.start()
-    yield s
-    s.httpd.shutdown()
-    s.httpd.server_close()
+    """A local server answering 200 at /ok and 404 elsewhere, recording (method, path, Host header)."""
+    with serving(_answer) as s:
+        yield s
 
 
 @pytest.mark.parametrize(

@@ -10,11 +10,6 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def chief(db):
-    return UserFactory(role="chief_editor")
-
-
 def roles_url(user):
     return f"/api/v1/staff/users/{user.pk}/roles/"
 

@@ -14,17 +14,11 @@ from submissions.models import Article, ArticleEvent
 from submissions.states import Action
 from tests.conftest import error_code
 from tests.factories import UserFactory
+from tests.helpers import NEW_ARTICLE as NEW
 
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/articles/"
-NEW = {
-    "title": "Во дворе на Садовой починили детскую площадку",
-    "lead": "Жители добились ремонта после двух лет жалоб.",
-    "body": "Текст новости. " * 40,
-    "language": "ru",
-    "category": "city",
-}
 
 
 def post(client, data=NEW, key="key-1", url=URL):

@@ -21,7 +21,6 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from newsroom.accounts.roles import CHIEF_EDITOR
 from newsroom.channels import services, telegram, transport
 from newsroom.channels.models import (
     Channel,
@@ -37,6 +36,7 @@ from submissions.models import Article, Media
 from submissions.signals import article_published
 from submissions.states import Status
 from tests.factories import ArticleFactory, UserFactory
+from tests.helpers import submit_and_approve
 
 pytestmark = pytest.mark.django_db
 
@@ -148,22 +148,11 @@ def hook(stand_in: StandIn) -> Channel:
 
 
 @pytest.fixture
-def chief(db: Any) -> Any:
-    return UserFactory(role=CHIEF_EDITOR)
-
-
-@pytest.fixture
-def publish(commit: Any, editor: Any) -> Any:
+def publish(editor: Any) -> Any:
     """publish(**article fields) -> an article submitted by its author and approved (published) by an editor."""
 
     def make(**fields: Any) -> Article:
-        author = UserFactory()
-        article = new_article(author=author, **fields)
-        with commit():
-            workflow.article_submit(actor=author, article_id=article.pk)
-        with commit():
-            workflow.article_approve(actor=editor, article_id=article.pk)
-        article.refresh_from_db()
+        article = submit_and_approve(new_article(author=UserFactory(), **fields), editor)
         assert article.status == Status.PUBLISHED
         return article
 

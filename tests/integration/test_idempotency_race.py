@@ -13,18 +13,12 @@ from newsroom.api.models import IdempotencyKey
 from submissions.models import Article, ArticleEvent
 from submissions.states import Action
 from tests.factories import UserFactory
+from tests.helpers import NEW_ARTICLE as NEW
 from tests.services import require_postgres
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 THREADS = 50
-NEW = {
-    "title": "Во дворе на Садовой починили детскую площадку",
-    "lead": "Жители добились ремонта после двух лет жалоб.",
-    "body": "Текст новости. " * 40,
-    "language": "ru",
-    "category": "city",
-}
 
 
 def test_fifty_simultaneous_retries_create_one_article():

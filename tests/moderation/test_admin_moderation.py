@@ -16,37 +16,12 @@ from moderation.selectors import review_revision
 from submissions import workflow
 from submissions.models import Article, ArticleEvent, Category, RejectionReason
 from submissions.states import Action, Status
-from tests.factories import ArticleFactory, EditorFactory, UserFactory
+from tests.factories import ArticleFactory, EditorFactory
 
 pytestmark = pytest.mark.django_db
 
 QUEUE = "/admin/moderation/queueitem/"
 ARTICLES = "/admin/submissions/article/"
-
-
-@pytest.fixture
-def in_review(commit):
-    """in_review(author=None, **kw) -> an article in review (checks run), by a new author unless one is given."""
-
-    def make(author=None, **kw):
-        article = ArticleFactory(author=author or UserFactory(), **kw)
-        with commit():
-            workflow.article_submit(actor=article.author, article_id=article.pk)
-        article.refresh_from_db()
-        assert article.status == Status.IN_REVIEW
-        return article
-
-    return make
-
-
-@pytest.fixture
-def chief(db):
-    return EditorFactory(role="chief_editor")
-
-
-@pytest.fixture
-def junior(db):
-    return EditorFactory(role="junior_editor")
 
 
 @pytest.fixture

@@ -16,21 +16,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def in_review(commit):
-    """in_review(author=None, **kw) -> an article in review, by a new author unless one is given."""
-
-    def make(author=None, **kw):
-        article = ArticleFactory(author=author or UserFactory(), **kw)
-        with commit():
-            workflow.article_submit(actor=article.author, article_id=article.pk)
-        article.refresh_from_db()
-        assert article.status == Status.IN_REVIEW
-        return article
-
-    return make
-
-
-@pytest.fixture
 def member(db):
     """A level-2 contributor, eligible for the track."""
     return UserFactory(trust_level=2, trust_reason="member")
@@ -43,11 +28,6 @@ def applicant(api, member):
     )
     assert response.status_code == 201
     return member
-
-
-@pytest.fixture
-def chief(db):
-    return UserFactory(role="chief_editor")
 
 
 def verdict(client, article, decision, reason_code="", note=""):

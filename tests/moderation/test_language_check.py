@@ -1,9 +1,9 @@
 import pytest
 
 from moderation.checks import language
-from moderation.checks.base import Snapshot
 from moderation.checks.language import LanguageMatch
 from tests.factories import BODY_RU
+from tests.moderation.checks_helpers import snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -32,16 +32,7 @@ BODY_KK = (
 
 
 def snap(body, language, title="", lead=""):
-    return Snapshot(
-        revision_id=1,
-        article_id=1,
-        author_id=1,
-        title=title,
-        lead=lead,
-        body=body,
-        language=language,
-        category="city",
-    )
+    return snapshot(title=title, lead=lead, body=body, language=language)
 
 
 def test_a_russian_text_declared_english_warns_and_names_both_languages():

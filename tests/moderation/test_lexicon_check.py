@@ -9,10 +9,10 @@ from django.core.management import call_command
 from django.test import RequestFactory
 
 from moderation import lexicon
-from moderation.checks.base import Snapshot
 from moderation.checks.lexicon import Lexicon, tokens
 from moderation.models import LexiconEntry
 from tests.factories import BODY_RU, UserFactory
+from tests.moderation.checks_helpers import snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -33,16 +33,7 @@ def shipped_lexicon():
 
 
 def snap(body=BODY_RU, title="Нормальный заголовок новости", lead="Лид новости", language="ru"):
-    return Snapshot(
-        revision_id=1,
-        article_id=1,
-        author_id=1,
-        title=title,
-        lead=lead,
-        body=body,
-        language=language,
-        category="city",
-    )
+    return snapshot(title=title, lead=lead, body=body, language=language)
 
 
 def run(text, language="ru"):

@@ -3,14 +3,13 @@ trust-level limit, and the optional live check through newsroom.net (never into 
 itself is tested in tests/test_net.py)."""
 
 import socket
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from moderation.checks.base import Snapshot
 from moderation.checks.links import Links, find_urls, normalise
 from moderation.models import Outcome
+from tests.local_http import serving
+from tests.moderation.checks_helpers import snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -25,15 +24,11 @@ EN_TEXT = (
 
 
 def snap(body="", *, title="Жители против вырубки сквера", lead="", sources=None, trust=2, language="ru"):
-    return Snapshot(
-        revision_id=1,
-        article_id=1,
-        author_id=1,
+    return snapshot(
         title=title,
         lead=lead,
         body=body,
         language=language,
-        category="city",
         extra={"sources": sources} if sources is not None else {},
         author_trust_level=trust,
     )
@@ -246,61 +241,31 @@ def test_fail_and_warn_findings_together():
 # --- the live check --------------------------------------------------------------------------------------------
 
 
-class Server:
-    """A tiny local HTTP server counting the requests it gets."""
+ROUTES = {
+    "/ok": (200, None),
+    "/gone": (404, None),
+    "/broken": (500, None),
+    "/redirect": (302, "/ok"),
+    "/to-gone": (301, "/gone"),
+    "/loop": (302, "/loop"),
+    "/to-private": (302, "http://10.0.0.1/admin"),
+    "/to-metadata": (307, "http://169.254.169.254/latest/meta-data/"),
+    "/to-blocked": (302, "https://blocklist-canary.example/"),
+    "/to-ftp": (302, "ftp://files.example.org/"),
+}
 
-    def __init__(self):
-        self.requests: list[tuple[str, str, str]] = []  # (method, path, Host header)
-        server = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def _answer(self):
-                server.requests.append((self.command, self.path, self.headers.get("Host", "")))
-                path = self.path.split("?", 1)[0]
-                routes = {
-                    "/ok": (200, None),
-                    "/gone": (404, None),
-                    "/broken": (500, None),
-                    "/redirect": (302, "/ok"),
-                    "/to-gone": (301, "/gone"),
-                    "/loop": (302, "/loop"),
-                    "/to-private": (302, "http://10.0.0.1/admin"),
-                    "/to-metadata": (307, "http://169.254.169.254/latest/meta-data/"),
-                    "/to-blocked": (302, "https://blocklist-canary.example/"),
-                    "/to-ftp": (302, "ftp://files.example.org/"),
-                }
-                if path == "/head-refused":
-                    status, location = (405 if self.command == "HEAD" else 200), None
-                else:
-                    status, location = routes.get(path, (404, None))
-                self.send_response(status)
-                if location:
-                    self.send_header("Location", location)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            do_HEAD = do_GET = _answer
-
-            def log_message(self, *args):
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.port = self.httpd.server_address[1]
-        self.thread = threading.Thread(
-            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-
-    def url(self, path):
-        return f"http://127.0.0.1:{self.port}{path}"
+def _answer(method, path):
+    if path == "/head-refused":
+        return (405 if method == "HEAD" else 200), None
+    return ROUTES.get(path, (404, None))
 
 
 @pytest.fixture
 def server():
-    s = Server()
-    s.thread.start()
-    yield s
-    s.httpd.shutdown()
-    s.httpd.server_close()
+    """A local server answering as ROUTES say (and /head-refused refusing HEAD), counting the requests it gets."""
+    with serving(_answer) as s:
+        yield s
 
 
 @pytest.fixture

@@ -5,24 +5,22 @@ from django.utils import timezone
 
 from moderation.checks import REGISTRY
 from moderation.tasks import release_expired_claims
-from submissions import workflow
 from submissions.models import Article
 from submissions.states import Status
 from tests.conftest import error_code
-from tests.factories import ArticleFactory, EditorFactory, UserFactory
+from tests.factories import EditorFactory, UserFactory
+from tests.helpers import submitted
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def in_review(contributor, commit):
+def in_review(contributor):
+    """in_review(**kw) -> an article in review (checks run), by `contributor` unless an author is given (unlike the
+    folder's `in_review`, whose articles each have a new author)."""
+
     def make(**kw):
-        article = ArticleFactory(author=kw.pop("author", contributor), **kw)
-        with commit():
-            workflow.article_submit(actor=article.author, article_id=article.pk)
-        article.refresh_from_db()
-        assert article.status == Status.IN_REVIEW
-        return article
+        return submitted(kw.pop("author", contributor), **kw)
 
     return make
 

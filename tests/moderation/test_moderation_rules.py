@@ -18,7 +18,7 @@ from django.utils import timezone
 from moderation import services
 from moderation.tasks import release_expired_claims
 from newsroom.accounts.models import RoleChange
-from newsroom.accounts.roles import CHIEF_EDITOR, EDITOR
+from newsroom.accounts.roles import EDITOR
 from submissions import workflow
 from submissions.models import (
     Article,
@@ -30,38 +30,11 @@ from submissions.models import (
 )
 from submissions.states import Action, Status
 from tests.conftest import error_code
-from tests.factories import ArticleFactory, UserFactory
+from tests.factories import UserFactory
+from tests.helpers import moderation_url as url
+from tests.helpers import reject
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def queued(commit):
-    """queued(**article fields) -> an article by a fresh author, submitted and checked (in review)."""
-
-    def make(**kw):
-        author = kw.pop("author", None) or UserFactory()
-        article = ArticleFactory(author=author, **kw)
-        with commit():
-            workflow.article_submit(actor=author, article_id=article.pk)
-        article.refresh_from_db()
-        assert article.status == Status.IN_REVIEW and article.queue_key is not None
-        return article
-
-    return make
-
-
-@pytest.fixture
-def chief(db):
-    return UserFactory(role=CHIEF_EDITOR)
-
-
-def url(article, tail=""):
-    return f"/api/v1/moderation/articles/{article.pk}/{tail}"
-
-
-def reject(client, article, code="low_quality", **extra):
-    return client.post(url(article, "reject/"), {"reason_code": code, **extra}, format="json")
 
 
 # --- priority ------------------------------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from submissions import workflow
 from submissions.models import Article, Revision
 from submissions.states import Status
 from tests.factories import ArticleFactory, UserFactory
+from tests.helpers import submit_and_approve
 
 pytestmark = pytest.mark.django_db
 
@@ -160,17 +161,11 @@ def test_the_lsh_threshold_finds_jaccard_0_8_practically_always():
 
 
 @pytest.fixture
-def submit_and_publish(editor, commit):
+def submit_and_publish(editor):
     def make_published(author, **fields):
         author.trust_level = 3  # the daily allowance is not what these tests are about
         author.save(update_fields=["trust_level"])
-        article = ArticleFactory(author=author, **fields)
-        with commit():
-            workflow.article_submit(actor=author, article_id=article.pk)
-        with commit():
-            workflow.article_approve(actor=editor, article_id=article.pk)
-        article.refresh_from_db()
-        return article
+        return submit_and_approve(ArticleFactory(author=author, **fields), editor)
 
     return make_published
 

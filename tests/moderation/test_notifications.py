@@ -20,6 +20,7 @@ from submissions.models import Article, ArticleEvent, ConflictDeclaration
 from submissions.states import Action, Status
 from tests.conftest import error_code
 from tests.factories import PASSWORD, ArticleFactory, EditorFactory, UserFactory
+from tests.helpers import submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -37,14 +38,13 @@ def writer():
 
 
 @pytest.fixture
-def in_review(commit):
+def in_review():
+    """in_review(author, **kw) -> an article in review, titled TITLE unless told, with no mail left behind (unlike
+    the folder's `in_review`, the author is always given)."""
+
     def make(author, **kw):
         kw.setdefault("title", TITLE)
-        article = ArticleFactory(author=author, **kw)
-        with commit():
-            workflow.article_submit(actor=author, article_id=article.pk)
-        article.refresh_from_db()
-        assert article.status == Status.IN_REVIEW
+        article = submitted(author, **kw)
         mail.outbox.clear()
         return article
 

@@ -1,27 +1,21 @@
 import feedparser
 import pytest
 
-from submissions import workflow
 from tests.factories import ArticleFactory
+from tests.helpers import submit_and_approve
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def publish(contributor, editor, commit):
+def publish(contributor, editor):
     contributor.trust_level = (
         3  # a trusted author: the daily submission allowance is not what these tests are about
     )
     contributor.save(update_fields=["trust_level"])
 
     def make(**kw):
-        article = ArticleFactory(author=contributor, **kw)
-        with commit():
-            workflow.article_submit(actor=contributor, article_id=article.pk)
-        with commit():
-            workflow.article_approve(actor=editor, article_id=article.pk)
-        article.refresh_from_db()
-        return article
+        return submit_and_approve(ArticleFactory(author=contributor, **kw), editor)
 
     return make
 

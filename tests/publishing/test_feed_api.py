@@ -11,13 +11,14 @@ from newsroom.publishing.models import SearchEntry
 from submissions import workflow
 from submissions.models import Category, Source
 from tests.factories import ArticleFactory, UserFactory
+from tests.helpers import submit_and_approve
 from tests.services import require_postgres
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def publish(editor, commit):
+def publish(editor):
     def make(**kw):
         author = kw.pop("author", None) or UserFactory()
         tags = kw.pop("tags", [])
@@ -30,12 +31,7 @@ def publish(editor, commit):
             from submissions.models import Tag
 
             article.tags.set([Tag.objects.get_or_create(name=t)[0] for t in tags])
-        with commit():
-            workflow.article_submit(actor=author, article_id=article.pk)
-        with commit():
-            workflow.article_approve(actor=editor, article_id=article.pk)
-        article.refresh_from_db()
-        return article
+        return submit_and_approve(article, editor)
 
     return make
 

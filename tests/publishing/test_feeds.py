@@ -17,6 +17,7 @@ from submissions import workflow
 from submissions.models import Article, Category, Media, Tag
 from submissions.states import Status
 from tests.factories import ArticleFactory, UserFactory
+from tests.helpers import submit_and_approve
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +30,7 @@ def _site_url(settings: Any) -> None:
 
 
 @pytest.fixture
-def publish(editor: Any, commit: Any) -> Any:
+def publish(editor: Any) -> Any:
     """publish(author=..., tags=[...], **fields) -> a published article, through the workflow."""
 
     def make(author: Any = None, tags: list[str] | None = None, **kw: Any) -> Article:
@@ -38,11 +39,7 @@ def publish(editor: Any, commit: Any) -> Any:
         article = cast(Article, ArticleFactory(author=author, **kw))
         if tags:
             article.tags.set([Tag.objects.get_or_create(name=t)[0] for t in tags])
-        with commit():
-            workflow.article_submit(actor=author, article_id=article.pk)
-        with commit():
-            workflow.article_approve(actor=editor, article_id=article.pk)
-        article.refresh_from_db()
+        article = submit_and_approve(article, editor)
         assert article.status == Status.PUBLISHED
         return article
 

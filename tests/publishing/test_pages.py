@@ -10,12 +10,12 @@ import pytest
 from django.utils import timezone
 
 from newsroom.accounts.models import User
-from newsroom.accounts.roles import CHIEF_EDITOR
 from newsroom.publishing import views
 from submissions import workflow
 from submissions.models import Article, Category, Media, Source, Tag
 from submissions.states import Status
 from tests.factories import ArticleFactory, UserFactory
+from tests.helpers import submit_and_approve
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +28,7 @@ def _site_url(settings: Any) -> None:
 
 
 @pytest.fixture
-def publish(contributor: Any, editor: Any, commit: Any) -> Any:
+def publish(contributor: Any, editor: Any) -> Any:
     """publish(**article fields, tags=[...], sources=[...]) -> a published article, through the workflow."""
     contributor.trust_level = 3
     contributor.save(update_fields=["trust_level"])
@@ -41,20 +41,11 @@ def publish(contributor: Any, editor: Any, commit: Any) -> Any:
             article.tags.set([Tag.objects.get_or_create(name=t)[0] for t in tags])
         for position, source in enumerate(sources or []):
             Source.objects.create(article=article, position=position, **source)
-        with commit():
-            workflow.article_submit(actor=article.author, article_id=article.pk)
-        with commit():
-            workflow.article_approve(actor=editor, article_id=article.pk)
-        article.refresh_from_db()
+        article = submit_and_approve(article, editor)
         assert article.status == Status.PUBLISHED
         return article
 
     return make
-
-
-@pytest.fixture
-def chief(db: Any) -> Any:
-    return UserFactory(role=CHIEF_EDITOR)
 
 
 def published_directly(n: int, at: dt.datetime, author: Any, prefix: str = "novost") -> list[Article]:

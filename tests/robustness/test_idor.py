@@ -17,14 +17,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from knox.models import AuthToken
 
 from newsroom.accounts.models import Notification
-from submissions import media as media_services
 from submissions import workflow
 from submissions.models import Article, ConflictDeclaration, Media
 from submissions.states import RejectReason
 from tests.factories import ArticleFactory, EditorFactory, UserFactory
 from tests.robustness.conftest import count
 from tests.robustness.test_attack_corpora import assert_documented_refusal
-from tests.robustness.worlds import jpeg
+from tests.robustness.worlds import draft_with_image_and_two_submitted, jpeg
 from tests.test_permission_matrix import _routes
 
 pytestmark = pytest.mark.django_db
@@ -49,18 +48,9 @@ def owners(commit, settings, tmp_path):
     """A's objects, and the strangers who try them."""
     settings.MEDIA_ROOT = tmp_path / "media"
     a = UserFactory(trust_level=3)
-    draft = ArticleFactory(author=a)
-    image = media_services.media_add(
-        actor=a,
-        article_id=draft.pk,
-        upload=SimpleUploadedFile("a.jpg", jpeg(), content_type="image/jpeg"),
-        caption="A's caption",
+    draft, image, submitted, rejected = draft_with_image_and_two_submitted(
+        a, filename="a.jpg", caption="A's caption"
     )
-    submitted = ArticleFactory(author=a)
-    rejected = ArticleFactory(author=a)
-    with commit():
-        workflow.article_submit(actor=a, article_id=submitted.pk)
-        workflow.article_submit(actor=a, article_id=rejected.pk)
     senior = EditorFactory()
     with commit():
         workflow.article_reject(actor=senior, article_id=rejected.pk, reason_code=RejectReason.LOW_QUALITY)

@@ -16,7 +16,7 @@ from PIL import Image
 
 from newsroom.wsgi import application
 from tests.conftest import error_code
-from tests.factories import ArticleFactory, UserFactory
+from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -40,11 +40,6 @@ def conforms(path: str, method: str, response: Any) -> None:
         verify=False,
     )
     operation.validate_response(answer)  # raises with the violations
-
-
-@pytest.fixture
-def chief(db: Any) -> Any:
-    return UserFactory(role="chief_editor")
 
 
 def test_lists_are_documented_as_the_pages_they_are(api, contributor, chief):

@@ -14,6 +14,7 @@ from newsroom.accounts.models import Notification, User
 from newsroom.accounts.roles import CHIEF_EDITOR, EDITOR, JUNIOR_EDITOR
 from submissions import media as media_services
 from submissions import workflow
+from submissions.models import Article, Media
 from tests.factories import ArticleFactory, UserFactory
 
 ROLES = ("anonymous", "contributor", "junior_editor", "editor", "chief_editor")
@@ -30,20 +31,28 @@ def _commit() -> Any:
     return TestCase.captureOnCommitCallbacks(execute=True)
 
 
-def _articles_of(author: User, publisher: User) -> None:
-    """A draft with an image, an article in review and a published one."""
+def draft_with_image_and_two_submitted(
+    author: User, *, filename: str = "photo.jpg", caption: str = "Сквер"
+) -> tuple[Article, Media, Article, Article]:
+    """author's draft with an image, then two of author's articles submitted, in this order of ids."""
     draft = ArticleFactory(author=author)
-    media_services.media_add(
+    image = media_services.media_add(
         actor=author,
         article_id=draft.pk,
-        upload=SimpleUploadedFile("photo.jpg", jpeg(), content_type="image/jpeg"),
-        caption="Сквер",
+        upload=SimpleUploadedFile(filename, jpeg(), content_type="image/jpeg"),
+        caption=caption,
     )
-    waiting = ArticleFactory(author=author)
-    published = ArticleFactory(author=author)
+    first = ArticleFactory(author=author)
+    second = ArticleFactory(author=author)
     with _commit():
-        workflow.article_submit(actor=author, article_id=waiting.pk)
-        workflow.article_submit(actor=author, article_id=published.pk)
+        workflow.article_submit(actor=author, article_id=first.pk)
+        workflow.article_submit(actor=author, article_id=second.pk)
+    return draft, image, first, second
+
+
+def _articles_of(author: User, publisher: User) -> None:
+    """A draft with an image, an article in review and a published one."""
+    _, _, _, published = draft_with_image_and_two_submitted(author)
     with _commit():
         workflow.article_approve(actor=publisher, article_id=published.pk)
     Notification.objects.create(user=author, kind="approve", key=f"world-{author.pk}", title="Опубликовано")

@@ -4,16 +4,9 @@ from submissions.models import Article
 from submissions.states import Status
 from tests.conftest import error_code
 from tests.factories import ArticleFactory, UserFactory
+from tests.helpers import NEW_ARTICLE as NEW
 
 pytestmark = pytest.mark.django_db
-
-NEW = {
-    "title": "Во дворе на Садовой починили детскую площадку",
-    "lead": "Жители добились ремонта после двух лет жалоб.",
-    "body": "Текст новости. " * 40,
-    "language": "ru",
-    "category": "city",
-}
 
 
 def test_categories_are_public_with_both_names(api):

@@ -18,6 +18,7 @@ from submissions.tasks import recompute_trust_levels
 from submissions.trust import record_of, trust_recompute
 from tests.conftest import error_code
 from tests.factories import BODY_RU, PASSWORD, ArticleFactory, UserFactory
+from tests.helpers import submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -93,13 +94,7 @@ def veteran(db):
 
 def submit(user, commit, **kw):
     """Creates and submits an article as `user` (a fresh copy: the level may have changed); -> in_review."""
-    user = User.objects.get(pk=user.pk)
-    article = ArticleFactory(author=user, **kw)
-    with commit():
-        workflow.article_submit(actor=user, article_id=article.pk)
-    article.refresh_from_db()
-    assert article.status == Status.IN_REVIEW
-    return article
+    return submitted(User.objects.get(pk=user.pk), **kw)
 
 
 def approved_articles(user, editor, commit, n):

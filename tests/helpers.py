@@ -1,0 +1,58 @@
+"""Plain helpers shared by test files in more than one folder: moving articles through the workflow, the moderation
+API's addresses, a new article's fields."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.test import TestCase
+
+from submissions import workflow
+from submissions.models import Article
+from submissions.states import Status
+from tests.factories import ArticleFactory
+
+# the fields of a new article, as POST /api/v1/articles/ takes them
+NEW_ARTICLE = {
+    "title": "Во дворе на Садовой починили детскую площадку",
+    "lead": "Жители добились ремонта после двух лет жалоб.",
+    "body": "Текст новости. " * 40,
+    "language": "ru",
+    "category": "city",
+}
+
+
+def _commit() -> Any:
+    """As the `commit` fixture: the block's after-commit hooks run at its end."""
+    return TestCase.captureOnCommitCallbacks(execute=True)
+
+
+def submitted(author: Any, **fields: Any) -> Article:
+    """A new article by author (ArticleFactory fields), submitted with its after-commit work (the checks) run: in
+    review."""
+    article = ArticleFactory(author=author, **fields)
+    with _commit():
+        workflow.article_submit(actor=author, article_id=article.pk)
+    article.refresh_from_db()
+    assert article.status == Status.IN_REVIEW
+    return article
+
+
+def submit_and_approve(article: Article, editor: Any) -> Article:
+    """Submits the article as its author, then approves it as editor, each in its own commit; returns it refreshed
+    (published, unless a check or the author's allowance stopped it: callers assert what they expect)."""
+    with _commit():
+        workflow.article_submit(actor=article.author, article_id=article.pk)
+    with _commit():
+        workflow.article_approve(actor=editor, article_id=article.pk)
+    article.refresh_from_db()
+    return article
+
+
+def moderation_url(article: Article, tail: str = "") -> str:
+    return f"/api/v1/moderation/articles/{article.pk}/{tail}"
+
+
+def reject(client: Any, article: Article, code: str = "low_quality", **extra: Any) -> Any:
+    """Rejects the article through the moderation API."""
+    return client.post(moderation_url(article, "reject/"), {"reason_code": code, **extra}, format="json")
