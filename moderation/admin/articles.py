@@ -19,6 +19,7 @@ from moderation.admin.actions import ModerationAdmin
 from moderation.admin.common import can_moderate, request_lang
 from moderation.models import CheckResult
 from newsroom.accounts.actors import signed_in
+from newsroom.adminkit import ReadOnly
 from newsroom.api.errors import ApplicationError
 from submissions import policy, workflow
 from submissions.models import Article, ArticleEvent, Correction, Revision
@@ -32,7 +33,7 @@ REVIEWED_KINDS = (RevisionKind.SUBMIT, RevisionKind.EDIT)
 _REFUSED = "_moderation_refused"  # set on the request when the workflow refused an edit from the change form
 
 
-class _ReadOnlyInline(admin.TabularInline):
+class _ReadOnlyInline(ReadOnly, admin.TabularInline):
     """Shown to whoever may moderate; never added to, changed or deleted here (the audit trail is append-only)."""
 
     extra = 0
@@ -40,15 +41,6 @@ class _ReadOnlyInline(admin.TabularInline):
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return can_moderate(request)
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class EventInline(_ReadOnlyInline):

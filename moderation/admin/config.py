@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from moderation.admin.common import YesNoFilter
 from moderation.models import CheckResult
+from newsroom.adminkit import ReadOnly
 from submissions.models import Category, ConflictDeclaration, RejectionReason, ReviewStage
 
 
@@ -66,22 +67,13 @@ class WithdrawnFilter(YesNoFilter):
 
 
 @admin.register(ConflictDeclaration)
-class ConflictDeclarationAdmin(admin.ModelAdmin):
+class ConflictDeclarationAdmin(ReadOnly, admin.ModelAdmin):
     """Editors declare and withdraw their conflicts through the API; here chief editors only look."""
 
     list_display = ["editor", "author", "category", "tag", "reason", "created_at", "withdrawn_at"]
     list_filter = [WithdrawnFilter]
     list_select_related = ["editor", "author", "category", "tag"]
     search_fields = ["editor__display_name", "editor__email", "reason"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(CheckResult)

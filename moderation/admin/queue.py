@@ -21,6 +21,7 @@ from moderation.admin.actions import ModerationAdmin
 from moderation.admin.common import YesNoFilter, can_moderate
 from moderation.models import Outcome, QueueItem
 from newsroom.accounts.actors import signed_in
+from newsroom.adminkit import ReadOnly
 from submissions import policy
 from submissions.models import Article
 
@@ -73,7 +74,7 @@ class ScopeFilter(admin.SimpleListFilter):
 
 
 @admin.register(QueueItem)
-class QueueItemAdmin(ModerationAdmin):
+class QueueItemAdmin(ReadOnly, ModerationAdmin):
     """What waits for an editor, in the queue's priority order (queue_key, id), without what the editor may not
     review (own articles, declared conflicts, ...), as the API's queue. Opening an item opens the article's
     review page. The list costs the same number of queries whatever its length."""
@@ -125,15 +126,6 @@ class QueueItemAdmin(ModerationAdmin):
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return can_moderate(request)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def change_view(
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from newsroom.accounts import services
 from newsroom.accounts.models import RoleChange, User
 from newsroom.accounts.roles import MANAGE_ROLES, ROLES
+from newsroom.adminkit import ReadOnly
 from newsroom.api.errors import ApplicationError
 
 
@@ -102,16 +103,7 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(RoleChange)
-class RoleChangeAdmin(admin.ModelAdmin):
+class RoleChangeAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["created_at", "user", "role", "granted", "actor", "note"]
     list_filter = ["role", "granted"]
     list_select_related = ["user", "actor"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

@@ -14,6 +14,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from newsroom.adminkit import ReadOnly
 from newsroom.channels import services
 from newsroom.channels.models import Channel, ChannelKind, Delivery, DeliveryAttempt, DeliveryStatus
 
@@ -75,25 +76,16 @@ class ChannelAdmin(admin.ModelAdmin):
         )
 
 
-class DeliveryAttemptInline(admin.TabularInline):
+class DeliveryAttemptInline(ReadOnly, admin.TabularInline):
     model = DeliveryAttempt
     fields = readonly_fields = ("at", "succeeded", "http_status", "duration_ms", "error")
     extra = 0
     can_delete = False
     ordering = ["-at", "-id"]
 
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
 
 @admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
+class DeliveryAdmin(ReadOnly, admin.ModelAdmin):
     list_display = [
         "id",
         "channel",
@@ -134,15 +126,6 @@ class DeliveryAdmin(admin.ModelAdmin):
     @admin.display(description=_("last error"))
     def error(self, obj: Delivery) -> str:
         return Truncator(obj.last_error).chars(120)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def has_retry_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm(RETRY)

@@ -61,6 +61,13 @@ from submissions.workflow.moves import (
 # --- automated checks (the system) ---------------------------------------------------------------------------------
 
 
+def _locked(actor: User, article_id: int, *, perm: str | None = None) -> Article:
+    """The article's row, locked, for an editor (holding `perm` too, where one is named)."""
+    if perm is not None and not actor.has_perm(perm):
+        raise NotAllowed()
+    return article_get_for_actor(actor=actor, article_id=article_id, lock=True, as_editor=True)
+
+
 @transaction.atomic
 def article_checks_completed(
     *, revision_id: int, risk_score: float, summary: dict[str, Any]
@@ -81,7 +88,7 @@ def article_checks_completed(
 def article_edit(*, actor: User, article_id: int, expected_version: int | None, **fields: Any) -> Article:
     """An editor's edit of an article in review: a new revision (the author sees it as a diff) that becomes the
     one under review and, once approved, the published text. Same If-Match rule as the author's edits."""
-    article = article_get_for_actor(actor=actor, article_id=article_id, lock=True, as_editor=True)
+    article = _locked(actor, article_id)
     require_editor(actor, article)
     if expected_version is not None and expected_version != article.version:
         raise PreconditionFailed(version=article.version)
@@ -99,7 +106,7 @@ def article_edit(*, actor: User, article_id: int, expected_version: int | None, 
 
 @transaction.atomic
 def article_request_changes(*, actor: User, article_id: int, message: str) -> Article:
-    article = article_get_for_actor(actor=actor, article_id=article_id, lock=True, as_editor=True)
+    article = _locked(actor, article_id)
     require_editor(actor, article)
     event = move(article, Action.REQUEST_CHANGES, actor=actor, message=message)
     decided(article, actor, Action.REQUEST_CHANGES, event)
@@ -129,7 +136,7 @@ def article_reject(
 ) -> Article:
     """Rejects a review (or a pending update of a published article) with a reason of the managed taxonomy and
     a message to the author: the editor's, or the reason's template in the author's language."""
-    article = article_get_for_actor(actor=actor, article_id=article_id, lock=True, as_editor=True)
+    article = _locked(actor, article_id)
     require_editor(actor, article)
     reason = rejection_reason(reason_code)
     if reason.needs_legal_ground and not legal_ground.strip():
@@ -184,7 +191,7 @@ def article_approve(
     """Approves for publication at `publish_at`, or now (published in the same transaction). A junior editor's
     approval is a first approval: the article stays in review, released, until an editor gives the second.
     On a published article with a pending update, approves the update (the live text changes)."""
-    article = article_get_for_actor(actor=actor, article_id=article_id, lock=True, as_editor=True)
+    article = _locked(actor, article_id)
     require_editor(actor, article)
     if not has_pending_update(article):
         require_state(article, Action.APPROVE)
@@ -218,7 +225,7 @@ def article_approve(
 @transaction.atomic
 def article_complete_stage(*, actor: User, article_id: int, stage_code: str, note: str = "") -> StageSignoff:
     """Signs off one review stage (e.g. the fact-check) of the review in progress. Idempotent per review."""
-    article = article_get_for_actor(actor=actor, article_id=article_id, lock=True, as_editor=True)
+    article = _locked(actor, article_id)
     require_editor(actor, article)
     require_state(article, Action.STAGE, frozenset({Status.IN_REVIEW}))
     stage = ReviewStage.objects.filter(
@@ -269,9 +276,7 @@ def _publish(article: Article, *, actor: User | None) -> None:
 @transaction.atomic
 def article_unschedule(*, actor: User, article_id: int, message: str = "") -> Article:
     """Chief editors: an approved, not yet published article goes back to the queue."""
-    if not actor.has_perm(UNSCHEDULE):
-        raise NotAllowed()
-    article = article_get_for_actor(actor=actor, article_id=article_id, lock=True, as_editor=True)
+    article = _locked(actor, article_id, perm=UNSCHEDULE)
     move(article, Action.UNSCHEDULE, actor=actor, fields={"publish_at": None}, message=message)
     return article
 
@@ -279,9 +284,7 @@ def article_unschedule(*, actor: User, article_id: int, message: str = "") -> Ar
 @transaction.atomic
 def article_retract(*, actor: User, article_id: int, reason: str) -> Article:
     """The article keeps its URL and shows the retraction notice instead of being removed."""
-    if not actor.has_perm(RETRACT):
-        raise NotAllowed()
-    article = article_get_for_actor(actor=actor, article_id=article_id, lock=True, as_editor=True)
+    article = _locked(actor, article_id, perm=RETRACT)
     move(
         article,
         Action.RETRACT,
@@ -296,9 +299,7 @@ def article_retract(*, actor: User, article_id: int, reason: str) -> Article:
 @transaction.atomic
 def article_correct(*, actor: User, article_id: int, text: str) -> Correction:
     """Appends a dated public correction to a published article."""
-    if not actor.has_perm(CORRECT):
-        raise NotAllowed()
-    article = article_get_for_actor(actor=actor, article_id=article_id, lock=True, as_editor=True)
+    article = _locked(actor, article_id, perm=CORRECT)
     require_state(article, Action.CORRECT, frozenset({Status.PUBLISHED}))
     correction = Correction.objects.create(article=article, text=text, created_by=actor)
     record_event(
@@ -324,6 +325,6 @@ def _approve_update(article: Article, actor: User, *, note: str) -> ArticleEvent
 @transaction.atomic
 def article_note(*, actor: User, article_id: int, text: str) -> ArticleEvent:
     """An internal editorial note: in the audit trail, never shown to the author."""
-    article = article_get_for_actor(actor=actor, article_id=article_id, lock=True, as_editor=True)
+    article = _locked(actor, article_id)
     require_uninvolved(actor, article)
     return record_event(article=article, actor=actor, action=Action.NOTE, message=text)
