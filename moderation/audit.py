@@ -15,7 +15,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from newsroom.accounts.models import RoleChange
+from newsroom.accounts.models import RoleChange, User
 from newsroom.api.pagination import Keyset
 from submissions.models import ArticleEvent
 
@@ -72,7 +72,7 @@ def _roles(filters: AuditFilters) -> QuerySet[RoleChange] | None:
     return qs.order_by("-created_at", "-id")
 
 
-def _person(user: Any) -> dict[str, Any] | None:
+def _person(user: User | None) -> dict[str, Any] | None:
     return {"id": user.pk, "display_name": user.display_name} if user is not None else None
 
 
