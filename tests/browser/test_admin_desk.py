@@ -40,7 +40,9 @@ def test_an_editor_reviews_an_article_at_the_admin_desk(chromium: Path, site: An
         lead="Каток работает до марта.",
         body="Каток открыли в субботу. Вход свободный.",
     )
-    workflow.article_submit(actor=author, article_id=article.pk)  # transactional test: the checks run on commit
+    workflow.article_submit(
+        actor=author, article_id=article.pk
+    )  # transactional test: the checks run on commit
     workflow.article_edit(
         actor=colleague,
         article_id=article.pk,
