@@ -12,7 +12,6 @@ from newsroom.accounts.models import User
 from submissions import policy
 from submissions.errors import NotFound
 from submissions.models import Article, StageSignoff
-from submissions.states import Status
 
 
 def with_review_details(qs: QuerySet[Article]) -> QuerySet[Article]:
@@ -71,7 +70,7 @@ def review_queue(actor: User, filters: QueueFilters, *, now: datetime | None = N
     elif filters.state == "update":
         qs = Article.objects.filter(policy.PENDING_UPDATE)
     else:
-        qs = Article.objects.filter(status=filters.state).exclude(status=Status.DRAFT)
+        qs = Article.objects.filter(policy.SEEN_BY_EDITORS, status=filters.state)
     qs = not_involved(actor, qs)
     if filters.scope == "mine":
         qs = working_scope(actor, qs)
@@ -104,7 +103,9 @@ def review_queue(actor: User, filters: QueueFilters, *, now: datetime | None = N
 
 def article_get_for_editor(*, article_id: int) -> Article:
     """Editors see every article that has been submitted at least once; drafts stay private to their author."""
-    article = with_review_details(Article.objects.exclude(status=Status.DRAFT)).filter(pk=article_id).first()
+    article = (
+        with_review_details(Article.objects.filter(policy.SEEN_BY_EDITORS)).filter(pk=article_id).first()
+    )
     if article is None:
         raise NotFound()
     return article

@@ -13,7 +13,13 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from submissions.errors import AppealNeedsOtherEditor, ConflictOfInterest, DeclaredConflict, NotAllowed
+from submissions.errors import (
+    AppealNeedsOtherEditor,
+    AwaitingSecondApproval,
+    ConflictOfInterest,
+    DeclaredConflict,
+    NotAllowed,
+)
 from submissions.models import Article, ConflictDeclaration, ReviewStage
 from submissions.states import EDITABLE_STATES, Status
 
@@ -66,6 +72,19 @@ def review_kind(article: Article) -> str:
     return "update" if has_pending_update(article) else "review"
 
 
+# --- what editors see ----------------------------------------------------------------------------------------------
+
+# Editors see an article once it has been submitted at least once: never a draft, nor a draft its author withdrew
+# without ever submitting it (both are the author's private work).
+SEEN_BY_EDITORS = ~Q(status=Status.DRAFT) & ~Q(status=Status.WITHDRAWN, submitted_at__isnull=True)
+
+
+def seen_by_editors(article: Article) -> bool:
+    return article.status != Status.DRAFT and not (
+        article.status == Status.WITHDRAWN and article.submitted_at is None
+    )
+
+
 # --- conflicts of interest (may decide) -------------------------------------------------------------------------
 
 
@@ -99,13 +118,18 @@ def has_declared_conflict(actor: User, article: Article) -> bool:
 
 
 def require_uninvolved(actor: User, article: Article) -> None:
-    """May decide: an editor, not on their own article, nothing declared, an appeal not by its rejecter."""
+    """May decide (claim, edit, decide, retract, unschedule, correct, note), the same for every editor, chief
+    editors included: an editor, not on their own article, nothing declared, an appeal not by its rejecter; and
+    an article that already has a first approval is for an editor who may give the second (a junior editor may
+    neither claim it nor undo that approval)."""
     if not actor.has_perm(MODERATE):
         raise NotAllowed()
     if article.author_id == actor.pk:
         raise ConflictOfInterest()
     if article.is_appeal and article.rejected_by_id == actor.pk:
         raise AppealNeedsOtherEditor()
+    if article.first_approved_by_id is not None and not actor.has_perm(APPROVE_FINAL):
+        raise AwaitingSecondApproval(first_approved_by=article.first_approved_by_id)
     if has_declared_conflict(actor, article):
         raise DeclaredConflict()
 

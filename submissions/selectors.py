@@ -35,7 +35,7 @@ def article_get_for_actor(
         qs = qs.select_for_update(of=("self",))
     qs = qs.filter(pk=article_id)
     if actor is not None:
-        qs = qs.exclude(status=Status.DRAFT) if as_editor else qs.filter(author_id=actor.pk)
+        qs = qs.filter(policy.SEEN_BY_EDITORS) if as_editor else qs.filter(author_id=actor.pk)
     article = qs.first()
     if article is None:
         raise NotFound()
@@ -60,7 +60,7 @@ def article_get_for_history(*, actor: User, article_id: int) -> Article:
         raise NotFound()
     if article.author_id == actor.pk:
         return article
-    if article.status != Status.DRAFT and actor.has_perm(policy.MODERATE):
+    if policy.seen_by_editors(article) and actor.has_perm(policy.MODERATE):
         return article
     raise NotFound()
 

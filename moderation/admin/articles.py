@@ -222,7 +222,7 @@ class ArticleAdmin(ModerationAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         qs = super().get_queryset(request)
         # drafts stay private to their author, as in the API
-        return qs if request.user.is_superuser else qs.exclude(status=Status.DRAFT)
+        return qs if request.user.is_superuser else qs.filter(policy.SEEN_BY_EDITORS)
 
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
         fieldsets = super().get_fieldsets(request, obj)

@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from newsroom.accounts.models import User
 from submissions.errors import (
-    AwaitingSecondApproval,
     LegalGroundRequired,
     NotAllowed,
     PreconditionFailed,
@@ -195,9 +194,7 @@ def article_approve(
     require_editor(actor, article)
     if not has_pending_update(article):
         require_state(article, Action.APPROVE)
-    if not actor.has_perm(APPROVE_FINAL):
-        if article.first_approved_by_id is not None:
-            raise AwaitingSecondApproval(first_approved_by=article.first_approved_by_id)
+    if not actor.has_perm(APPROVE_FINAL):  # a first approval (require_editor let no second one through)
         article.first_approved_by = actor
         for name, value in NO_CLAIM.items():
             setattr(article, name, value)
@@ -277,6 +274,7 @@ def _publish(article: Article, *, actor: User | None) -> None:
 def article_unschedule(*, actor: User, article_id: int, message: str = "") -> Article:
     """Chief editors: an approved, not yet published article goes back to the queue."""
     article = _locked(actor, article_id, perm=UNSCHEDULE)
+    require_uninvolved(actor, article)  # not one's own article, whoever one is
     move(article, Action.UNSCHEDULE, actor=actor, fields={"publish_at": None}, message=message)
     return article
 
@@ -285,6 +283,7 @@ def article_unschedule(*, actor: User, article_id: int, message: str = "") -> Ar
 def article_retract(*, actor: User, article_id: int, reason: str) -> Article:
     """The article keeps its URL and shows the retraction notice instead of being removed."""
     article = _locked(actor, article_id, perm=RETRACT)
+    require_uninvolved(actor, article)  # not one's own article, whoever one is
     move(
         article,
         Action.RETRACT,
@@ -300,6 +299,7 @@ def article_retract(*, actor: User, article_id: int, reason: str) -> Article:
 def article_correct(*, actor: User, article_id: int, text: str) -> Correction:
     """Appends a dated public correction to a published article."""
     article = _locked(actor, article_id, perm=CORRECT)
+    require_uninvolved(actor, article)  # not one's own article, whoever one is
     require_state(article, Action.CORRECT, frozenset({Status.PUBLISHED}))
     correction = Correction.objects.create(article=article, text=text, created_by=actor)
     record_event(

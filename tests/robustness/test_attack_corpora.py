@@ -503,6 +503,24 @@ def test_deeply_nested_json_is_a_400_not_a_crash(api, contributor, depth):
 
 
 @pytest.mark.parametrize(
+    "body",
+    [
+        # a slug lookup: PostgreSQL refused it with a DataError (500)
+        {"title": "t", "category": "city\u0000"},
+        {"title": "t", "tags": ["\u0000"]},
+        {"title": "t", "sources": [{"kind": "document", "description": "a\u0000b"}]},
+        {"title": "t", "x\u0000": 1},  # even in a key no serializer reads
+    ],
+)
+def test_a_nul_character_anywhere_in_a_json_body_is_a_400(api, contributor, body):
+    response = api(contributor).post("/api/v1/articles/", body, format="json")
+    count("malformed bodies tried")
+    assert response.status_code == 400, response.content[:300]
+    assert_documented_refusal(response)
+    assert not Article.objects.exists()
+
+
+@pytest.mark.parametrize(
     "raw",
     [
         b'{"title": "\xff\xfe invalid"}',

@@ -1,0 +1,110 @@
+"""What editors may see and act on, the same rule for every editor:
+
+- an article exists for editors only once it has been submitted; a draft its author withdrew without ever
+  submitting it stays private (API, revisions, timeline, queue filters, admin);
+- an article with a first approval is for an editor who may give the second: a junior editor can neither claim it
+  nor undo that approval by rejecting or sending it back;
+- no one decides on their own article, chief editors included: not unschedule, retract or correct it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from submissions import workflow
+from submissions.models import Article
+from submissions.states import Status
+from tests.conftest import error_code
+from tests.factories import ArticleFactory, UserFactory
+from tests.helpers import submitted
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def withdrawn_unsubmitted(contributor):
+    article = ArticleFactory(author=contributor, title="Черновик, который никто не видел")
+    workflow.article_withdraw(actor=contributor, article_id=article.pk)
+    article.refresh_from_db()
+    assert article.status == Status.WITHDRAWN and article.submitted_at is None
+    return article
+
+
+def test_a_draft_withdrawn_unsubmitted_does_not_exist_for_editors(api, client, editor, withdrawn_unsubmitted):
+    article_id = withdrawn_unsubmitted.pk
+    as_editor = api(editor)
+    for url in (
+        f"/api/v1/moderation/articles/{article_id}/",
+        f"/api/v1/moderation/articles/{article_id}/checks/",
+        f"/api/v1/articles/{article_id}/revisions/",
+        f"/api/v1/articles/{article_id}/timeline/",
+    ):
+        response = as_editor.get(url)
+        assert response.status_code == 404 and error_code(response) == "not_found", url
+    listed = as_editor.get("/api/v1/moderation/queue/", {"state": "withdrawn", "scope": "all"})
+    assert listed.status_code == 200
+    assert article_id not in [item["id"] for item in listed.json()["results"]]
+    note = as_editor.post(f"/api/v1/moderation/articles/{article_id}/notes/", {"text": "?"}, format="json")
+    assert note.status_code == 404
+
+    client.force_login(editor)
+    assert client.get(f"/admin/submissions/article/{article_id}/change/").status_code in (302, 404)
+    assert withdrawn_unsubmitted.title not in client.get("/admin/submissions/article/").content.decode()
+
+
+def test_an_article_withdrawn_after_submission_stays_visible_to_editors(api, editor, contributor):
+    article = submitted(contributor)
+    workflow.article_request_changes(actor=editor, article_id=article.pk, message="Добавьте источник.")
+    workflow.article_withdraw(actor=contributor, article_id=article.pk)
+    response = api(editor).get(f"/api/v1/moderation/articles/{article.pk}/")
+    assert response.status_code == 200 and response.json()["status"] == Status.WITHDRAWN
+
+
+def test_a_junior_can_neither_claim_nor_undo_a_first_approval(api, junior, queued):
+    article = queued()
+    first = UserFactory(role="junior_editor")
+    workflow.article_approve(actor=first, article_id=article.pk)
+    assert Article.objects.get(pk=article.pk).first_approved_by_id == first.pk
+    as_junior = api(junior)
+    for action, body in (
+        ("claim", {}),
+        ("reject", {"reason_code": "spam"}),
+        ("request-changes", {"message": "Переделайте."}),
+        ("approve", {}),
+    ):
+        response = as_junior.post(f"/api/v1/moderation/articles/{article.pk}/{action}/", body, format="json")
+        assert response.status_code == 409 and error_code(response) == "awaiting_second_approval", action
+    article.refresh_from_db()
+    assert article.status == Status.IN_REVIEW
+    assert article.first_approved_by_id == first.pk and article.claimed_by_id is None
+
+
+def test_an_editor_still_gives_the_second_approval(api, editor, queued):
+    article = queued()
+    workflow.article_approve(actor=UserFactory(role="junior_editor"), article_id=article.pk)
+    response = api(editor).post(f"/api/v1/moderation/articles/{article.pk}/approve/", {}, format="json")
+    assert response.status_code == 200
+    assert Article.objects.get(pk=article.pk).status == Status.PUBLISHED
+
+
+def test_a_chief_editor_does_not_decide_on_their_own_article(api, chief, editor):
+    own = submitted(chief)
+    scheduled = submitted(chief)
+    workflow.article_approve(actor=editor, article_id=own.pk)  # published at once
+    workflow.article_approve(
+        actor=editor, article_id=scheduled.pk, publish_at=timezone.now() + dt.timedelta(days=1)
+    )
+    as_chief = api(chief)
+    for url, body in (
+        (f"/api/v1/moderation/articles/{own.pk}/retract/", {"reason": "Ошибка."}),
+        (f"/api/v1/moderation/articles/{own.pk}/corrections/", {"text": "Исправлено."}),
+        (f"/api/v1/moderation/articles/{scheduled.pk}/unschedule/", {}),
+    ):
+        response = as_chief.post(url, body, format="json")
+        assert response.status_code == 403 and error_code(response) == "conflict_of_interest", url
+    assert Article.objects.get(pk=own.pk).status == Status.PUBLISHED
+    assert Article.objects.get(pk=scheduled.pk).status == Status.SCHEDULED
+    assert not own.corrections.exists()
