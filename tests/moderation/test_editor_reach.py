@@ -108,3 +108,55 @@ def test_a_chief_editor_does_not_decide_on_their_own_article(api, chief, editor)
     assert Article.objects.get(pk=own.pk).status == Status.PUBLISHED
     assert Article.objects.get(pk=scheduled.pk).status == Status.SCHEDULED
     assert not own.corrections.exists()
+
+
+def _article_routes() -> list[tuple[str, str]]:
+    """(path, method) for every non-admin route of one article, from the URLconf: a new route is swept too."""
+    from tests.test_permission_matrix import _routes
+
+    fill = {"media_id": "1", "number": "1", "stage": "fact_check", "other": "1"}
+    found = []
+    for _name, method, pattern in _routes():
+        route = str(pattern.pattern)
+        if "<id:article_id>" not in route:
+            continue
+        path = route.replace("<id:article_id>", "{article_id}")
+        for key, value in fill.items():
+            for converter in ("id", "int", "slug", "str"):
+                path = path.replace(f"<{converter}:{key}>", value)
+        assert "<" not in path, f"a path parameter to fill in: {route}"
+        found.append((path, method))
+    return found
+
+
+@pytest.mark.parametrize("role", ["editor", "junior", "chief"])
+def test_no_article_route_reveals_or_changes_a_draft_withdrawn_unsubmitted(api, role, request):
+    """The sweep: every route of one article, every method, as every kind of editor."""
+    author = UserFactory()
+    article = ArticleFactory(author=author, title="Никем не виденный черновик")
+    workflow.article_withdraw(actor=author, article_id=article.pk)
+    events = article.events.count()
+    client = api(request.getfixturevalue(role))
+    routes = _article_routes()
+    assert len(routes) > 20
+    for template, method in routes:
+        path = "/api/v1/" + template.format(article_id=article.pk)
+        response = getattr(client, method)(path, {}, format="json")
+        assert response.status_code >= 400, (method, path, response.status_code)
+        assert article.title not in response.content.decode(), (method, path)
+    article.refresh_from_db()
+    assert article.status == Status.WITHDRAWN and article.events.count() == events
+
+
+def test_the_sweep_reaches_the_routes_it_names(api, editor):
+    """A control for the sweep above: the same paths answer an editor about a submitted article (a wrong prefix
+    would make every answer a 404 and the sweep pass for nothing)."""
+    article = submitted(UserFactory())
+    client = api(editor)
+    answered = [
+        template
+        for template, method in _article_routes()
+        if method == "get"
+        and client.get("/api/v1/" + template.format(article_id=article.pk)).status_code == 200
+    ]
+    assert len(answered) >= 4, answered
