@@ -160,3 +160,51 @@ def test_the_sweep_reaches_the_routes_it_names(api, editor):
         and client.get("/api/v1/" + template.format(article_id=article.pk)).status_code == 200
     ]
     assert len(answered) >= 4, answered
+
+
+def _post_everything(client, article_id: int) -> list[tuple[str, int]]:
+    bodies = {
+        "reject/": {"reason_code": "spam"},
+        "request-changes/": {"message": "Переделайте."},
+        "retract/": {"reason": "Ошибка."},
+        "corrections/": {"text": "Исправлено."},
+        "notes/": {"text": "Заметка."},
+    }
+    answers = []
+    for template, method in _article_routes():
+        if method != "post" or not template.startswith("moderation/"):
+            continue
+        body = next((b for suffix, b in bodies.items() if template.endswith(suffix)), {})
+        path = "/api/v1/" + template.format(article_id=article_id)
+        answers.append((path, client.post(path, body, format="json").status_code))
+    return answers
+
+
+def _state(article_id: int) -> tuple:
+    article = Article.objects.get(pk=article_id)
+    return (
+        article.status,
+        article.claimed_by_id,
+        article.first_approved_by_id,
+        article.events.count(),
+        article.corrections.count(),
+    )
+
+
+def test_sweep_a_junior_changes_nothing_on_a_first_approved_article(api, junior, queued):
+    article = queued()
+    workflow.article_approve(actor=UserFactory(role="junior_editor"), article_id=article.pk)
+    before = _state(article.pk)
+    answers = _post_everything(api(junior), article.pk)
+    assert len(answers) >= 8
+    assert _state(article.pk) == before, answers
+
+
+def test_sweep_a_chief_changes_nothing_on_their_own_articles(api, chief, editor):
+    in_review = submitted(chief)
+    published = submitted(chief)
+    workflow.article_approve(actor=editor, article_id=published.pk)
+    for article in (in_review, published):
+        before = _state(article.pk)
+        answers = _post_everything(api(chief), article.pk)
+        assert _state(article.pk) == before, answers
