@@ -20,6 +20,7 @@ from submissions.states import Status
 from tests.conftest import error_code
 from tests.factories import ArticleFactory, UserFactory
 from tests.helpers import submitted
+from tests.robustness.conftest import count
 
 pytestmark = pytest.mark.django_db
 
@@ -142,6 +143,7 @@ def test_no_article_route_reveals_or_changes_a_draft_withdrawn_unsubmitted(api, 
     for template, method in routes:
         path = "/api/v1/" + template.format(article_id=article.pk)
         response = getattr(client, method)(path, {}, format="json")
+        count("editor reach: unsubmitted drafts probed (route x method)")
         assert response.status_code >= 400, (method, path, response.status_code)
         assert article.title not in response.content.decode(), (method, path)
     article.refresh_from_db()
@@ -177,6 +179,7 @@ def _post_everything(client, article_id: int) -> list[tuple[str, int]]:
         body = next((b for suffix, b in bodies.items() if template.endswith(suffix)), {})
         path = "/api/v1/" + template.format(article_id=article_id)
         answers.append((path, client.post(path, body, format="json").status_code))
+        count("editor reach: decisions tried on a conflicted article")
     return answers
 
 
