@@ -17,7 +17,8 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 ## run: set up (venv, migrations, static files, demo data once) and serve on 127.0.0.1:$${PORT:-8000};
-##      with REDIS_URL set, a Celery worker and beat run in the same foreground group (Ctrl-C stops all)
+##      with REDIS_URL set, a Celery worker and beat run in the same foreground group (Ctrl-C stops all);
+##      without it, tasks run eagerly and a small scheduler (newsroom/scheduler.py) runs beat's periodic jobs
 run: venv
 	@scripts/run
 

@@ -25,7 +25,7 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from bench.corpus import DEFAULT_SEED, CorpusGenerator
-from moderation.duplicates import article_text, band_hashes, pack, shingles, signatures
+from moderation.duplicates import article_text, band_hashes, pack, shingles, signatures, stored_title_key
 from moderation.models import DuplicateBand, DuplicateSignature
 from newsroom.accounts.models import User
 from newsroom.publishing.models import SearchEntry
@@ -87,6 +87,7 @@ def _prepare(job: tuple[int, int, int, int, float, float]) -> list[dict[str, Any
                 "html": render_markdown(g.body),
                 "stems": " " + " ".join(words) + " ",
                 "shingles": shingles(article_text(g.title, g.lead, g.body)),
+                "title_key": stored_title_key(g.title),
                 "images": images,
                 "at": now - SPAN.total_seconds() * (1 - n / total) + n * 1e-6,
             }
@@ -314,7 +315,9 @@ class _Loader:
                     self.tags[name] = Tag.objects.get_or_create(name=name)[0].pk
                 links.append(Article.tags.through(article_id=article_id, tag_id=self.tags[name]))
             if status in (Status.IN_REVIEW, Status.PUBLISHED) and row["shingles"]:
-                sigs.append((article_id, revision_id, row["signature"], row["shingles"], at))
+                sigs.append(
+                    (article_id, revision_id, row["signature"], row["shingles"], row["title_key"], at)
+                )
                 bands.extend((article_id, b, h) for b, h in enumerate(row["bands"]))
         with transaction.atomic():
             for model, objects in (
@@ -352,8 +355,8 @@ class _Loader:
     def _write_index(self, sigs: list[tuple[Any, ...]], bands: list[tuple[int, int, int]]) -> None:
         if not self.postgres:
             DuplicateSignature.objects.bulk_create(
-                DuplicateSignature(article_id=a, revision_id=r, signature=s, shingles=n)
-                for a, r, s, n, _ in sigs
+                DuplicateSignature(article_id=a, revision_id=r, signature=s, shingles=n, title_key=k)
+                for a, r, s, n, k, _ in sigs
             )
             DuplicateBand.objects.bulk_create(
                 DuplicateBand(article_id=a, band=b, hash=h) for a, b, h in bands
@@ -361,7 +364,7 @@ class _Loader:
             return
         with connection.cursor() as cursor:
             raw = cursor.cursor  # psycopg's own cursor, for COPY
-            columns = "(article_id, revision_id, signature, shingles, updated_at)"
+            columns = "(article_id, revision_id, signature, shingles, title_key, updated_at)"
             with raw.copy(f"COPY {DuplicateSignature._meta.db_table} {columns} FROM STDIN") as copy:
                 for row in sigs:
                     copy.write_row(row)

@@ -48,7 +48,8 @@ from submissions.states import Action
 
 
 class ArticleChecksApi(APIView):
-    """The author's view of the automated checks of their latest submitted revision."""
+    """The author's view of the automated checks of their latest submitted revision: the findings meant for them
+    (a near-duplicate names only published articles; see moderation.timeline.author_check)."""
 
     permission_classes = [IsContributor]
 
@@ -60,8 +61,9 @@ class ArticleChecksApi(APIView):
 
 
 class ArticleTimelineApi(APIView):
-    """Every transition, revision, check result and media step of an article, in time order; the editors'
-    messages to the author are in it, claims and internal notes are not. For the author, and for editors."""
+    """Every transition, revision, check result and media step of an article, in time order, as its author may
+    see them (submissions.policy.AUTHOR_VISIBLE_ACTIONS): the editors' messages to the author are in it, claims,
+    internal notes, stage sign-offs and first approvals are not. For the author, and for editors."""
 
     permission_classes = [IsContributor]
 

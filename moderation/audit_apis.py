@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from django.http import StreamingHttpResponse
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -19,7 +18,7 @@ from rest_framework.views import APIView
 
 from moderation import audit
 from moderation.stats import moderation_stats
-from newsroom.api.inputs import query_int
+from newsroom.api.inputs import check_paging, query_datetime, query_int
 from newsroom.api.permissions import HasModelPermission, IsEditor
 from submissions.policy import EXPORT_AUDIT
 
@@ -44,17 +43,8 @@ def _int(request: Request, name: str) -> int | None:
 
 
 def _time(request: Request, name: str) -> datetime | None:
-    value = request.query_params.get(name)
-    if value in (None, ""):
-        return None
-    try:
-        parsed = parse_datetime(value)
-        if parsed is None:
-            raise ValueError(value)
-        # in UTC: PostgreSQL refuses offsets beyond ±15:59 that ISO 8601 text may still carry (-18:41)
-        return parsed.astimezone(UTC) if timezone.is_aware(parsed) else parsed.replace(tzinfo=UTC)
-    except (ValueError, OverflowError):  # not a date, or out of range once in UTC (year 1, +05:00)
-        raise ValidationError({name: [_("Use an ISO 8601 date and time.")]}, code="invalid") from None
+    """`since` / `until`: ISO 8601, naive read as UTC; in UTC, in range (a 400 otherwise, never an overflow)."""
+    return query_datetime(request, name)
 
 
 def _filters(request: Request) -> audit.AuditFilters:
@@ -107,7 +97,8 @@ class AuditApi(APIView):
         tags=["moderation"],
     )
     def get(self, request: Request) -> Response:
-        limit = min(max(_int(request, "limit") or 50, 1), 200)
+        check_paging(request)  # limit=0 or -5: a 400, as on every list
+        limit = min(_int(request, "limit") or 50, 200)
         cursor = request.query_params.get("cursor") or None
         rows, next_cursor = audit.page(_filters(request), cursor=cursor, limit=limit)
         return Response({"next": next_cursor, "results": AuditRowOutput(rows, many=True).data})

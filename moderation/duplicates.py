@@ -23,6 +23,10 @@ a short article buried in a text several times its length is out of reach of thi
 
 Changing NUM_PERM, SEED, the scheme, the shingling or the band hash changes every signature: run
 `manage.py rebuild_duplicate_index` afterwards (test_signatures_are_stable pins them).
+
+Each signature row also holds the `moderation.text.title_key` of the indexed title (DuplicateSignature.title_key,
+indexed): the content rules look up title copies by equality on it instead of reading every title. Changing
+title_key needs a rebuild too.
 """
 
 from __future__ import annotations
@@ -43,7 +47,7 @@ from django.db.models import Count, Q
 from tqdm import tqdm
 
 from moderation.models import DuplicateBand, DuplicateSignature
-from moderation.text import stem, words
+from moderation.text import stem, title_key, words
 from submissions.models import Article, Revision
 from submissions.states import Status
 
@@ -141,13 +145,19 @@ def band_rows(article_id: int, sig: Signature) -> list[DuplicateBand]:
 # --- the persisted index ------------------------------------------------------------------------------------------
 
 
-def _indexed_text(article: Article, fallback: dict[int, Revision]) -> tuple[str, Revision | None]:
-    """The text to index and the revision it is recorded against: the revision under review or published,
-    else (an article that never went through submit) the working copy, against its latest revision."""
+def stored_title_key(title: str) -> str:
+    """moderation.text.title_key(title) as DuplicateSignature.title_key holds it (clipped to TITLE_KEY_MAX, which
+    only keys of titles made of expanding compatibility characters exceed): compare stored keys with this."""
+    return title_key(title)[: DuplicateSignature.TITLE_KEY_MAX]
+
+
+def _indexed_text(article: Article, fallback: dict[int, Revision]) -> tuple[str, str, Revision | None]:
+    """The title and text to index and the revision they are recorded against: the revision under review or
+    published, else (an article that never went through submit) the working copy, against its latest revision."""
     revision = article.current_revision
     if revision is not None:
-        return article_text(revision.title, revision.lead, revision.body), revision
-    return article_text(article.title, article.lead, article.body), fallback.get(article.pk)
+        return revision.title, article_text(revision.title, revision.lead, revision.body), revision
+    return article.title, article_text(article.title, article.lead, article.body), fallback.get(article.pk)
 
 
 def _latest_revisions(article_ids: Iterable[int]) -> dict[int, Revision]:
@@ -168,14 +178,18 @@ def _rows_for(
     sig_rows: list[DuplicateSignature] = []
     band_list: list[DuplicateBand] = []
     for article in articles:
-        text, revision = _indexed_text(article, fallback)
+        title, text, revision = _indexed_text(article, fallback)
         shingle_set = shingles(text)
         if revision is None or not shingle_set:
             continue  # nothing to compare (empty text), or no revision to record it against: not indexed
         sig = signature(shingle_set)
         sig_rows.append(
             DuplicateSignature(
-                article_id=article.pk, revision_id=revision.pk, signature=pack(sig), shingles=len(shingle_set)
+                article_id=article.pk,
+                revision_id=revision.pk,
+                signature=pack(sig),
+                shingles=len(shingle_set),
+                title_key=stored_title_key(title),
             )
         )
         band_list.extend(band_rows(article.pk, sig))

@@ -163,6 +163,14 @@ class DuplicateSignature(models.Model):
     revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="+")
     signature = models.BinaryField()  # the MinHash values, packed
     shingles = models.PositiveIntegerField(default=0)
+    # A key is at most as long as its title for the letters of most scripts, up to 3x where case folding or
+    # compatibility forms expand (ß, ligatures), 18x for one Arabic ligature: 600 characters hold the key of any
+    # ordinary 200-character title whole, and at most 2,400 UTF-8 bytes keep every key under PostgreSQL's B-tree
+    # row limit (moderation.duplicates.stored_title_key clips longer ones, on both sides of the comparison).
+    TITLE_KEY_MAX = 600
+    # moderation.text.title_key of the indexed title: the content rules find title copies by equality on it. Rows
+    # indexed before the column existed hold "" until `manage.py rebuild_duplicate_index` runs.
+    title_key = models.CharField(max_length=TITLE_KEY_MAX, db_index=True, default="", db_default="")
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:

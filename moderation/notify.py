@@ -27,6 +27,7 @@ from django.utils.translation import override as language_override
 
 from moderation.selectors import queue_for
 from newsroom.accounts.models import Notification, User
+from submissions import policy
 from submissions.models import Article, ArticleEvent, RejectionReason
 from submissions.states import DECISIONS, Action
 
@@ -83,10 +84,11 @@ def decision_key(event_id: int) -> str:
 
 def notify_decision(event_id: int) -> Notification | None:
     """Tells the author of the decision recorded by ArticleEvent `event_id`. Nothing for an event that is not a
-    decision, for an author who left (deleted or deactivated), or if the author was told already."""
+    decision the author may see (policy.AUTHOR_VISIBLE_ACTIONS), for an author who left (deleted or deactivated),
+    or if the author was told already."""
     event = (
         ArticleEvent.objects.select_related("article__author")
-        .filter(pk=event_id, action__in=list(DECISIONS))
+        .filter(policy.AUTHOR_VISIBLE, pk=event_id, action__in=list(DECISIONS))
         .first()
     )
     if event is None:
@@ -118,9 +120,10 @@ def _scheduled_for(event: ArticleEvent) -> datetime | None:
 def decision_text(
     event: ArticleEvent, article: Article, reason: RejectionReason | None, *, language: str
 ) -> tuple[str, str]:
-    """(title, body) of a decision notification, in the active language (the caller overrides it)."""
+    """(title, body) of a decision notification, in the active language (the caller overrides it). Quotes only
+    what the author may read of the event (policy.author_message)."""
     names = {"title": _article_title(article)}
-    message = event.message.strip()
+    message = policy.author_message(event).strip()
     action = event.action
     parts: list[str] = []
     if action == Action.APPROVE:

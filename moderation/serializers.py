@@ -10,13 +10,15 @@ from rest_framework import serializers
 from moderation import track
 from moderation.models import CheckResult, EditorApplication, ShadowReview, Verdict
 from moderation.selectors import pending_stages, results_summary, review_revision
+from moderation.timeline import author_check, reader_language
+from newsroom.api.inputs import InRangeDateTimeField
 from submissions import policy
 from submissions.models import Article, RejectionReason
 from submissions.revisions import revision_diff
 from submissions.states import Language, RejectReason
 
 
-class CheckResultOutput(serializers.ModelSerializer):
+class _CheckResultFields(serializers.ModelSerializer):
     check = serializers.CharField(source="check_name")
     revision = serializers.IntegerField(source="revision.number")
     findings = serializers.SerializerMethodField()
@@ -27,15 +29,27 @@ class CheckResultOutput(serializers.ModelSerializer):
 
     def get_findings(self, obj: CheckResult) -> list[dict[str, str]]:
         """Each finding in the reader's language (ru unless Accept-Language asks for en)."""
-        lang = "en" if (translation.get_language() or "ru").startswith("en") else "ru"
+        lang = reader_language()
         return [{"code": f["code"], "message": f.get(lang) or f.get("en", "")} for f in obj.findings]
 
 
-class EditorCheckResultOutput(CheckResultOutput):
-    """What editors see of a check: also the evidence (matched articles, lexicon hits...) and its cost."""
+class CheckResultOutput(_CheckResultFields):
+    """What the author sees of a check of their article: only the findings meant for them (never one naming
+    another author's unpublished article), the outcome and score as they follow from those (moderation.timeline
+    .author_check)."""
 
-    class Meta(CheckResultOutput.Meta):
-        fields = [*CheckResultOutput.Meta.fields, "evidence", "duration_ms", "attempts", "check_version"]
+    def to_representation(self, instance: CheckResult) -> dict[str, Any]:
+        data = dict(super().to_representation(instance))
+        data.update(author_check(instance, reader_language()))
+        return data
+
+
+class EditorCheckResultOutput(_CheckResultFields):
+    """What editors see of a check: every finding, also the evidence (matched articles, lexicon hits...) and its
+    cost."""
+
+    class Meta(_CheckResultFields.Meta):
+        fields = [*_CheckResultFields.Meta.fields, "evidence", "duration_ms", "attempts", "check_version"]
 
 
 class PersonOutput(serializers.Serializer):
@@ -149,7 +163,7 @@ class ModerationArticleOutput(QueueItemOutput):
 
 
 class ApproveInput(serializers.Serializer):
-    publish_at = serializers.DateTimeField(required=False, allow_null=True)
+    publish_at = InRangeDateTimeField(required=False, allow_null=True)  # year 1 or 9999: a 400, not a 500
     note = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
 
 

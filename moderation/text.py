@@ -4,6 +4,9 @@
 Cyrillic inside Cyrillic words (and back inside Latin ones), letters repeated three or more times collapsed,
 separators inside words removed ("с.п.а.м", "s-p-a-m"). `words` splits folded text into words; `stems` reduces them
 with the Snowball stemmer of their script, so inflected forms match ("новости", "новостями" → "новост").
+
+`skeleton` reads every look-alike letter of any script as the Latin one it passes for, whatever the word around it
+(the look-alike domains of the links check, and `title_key`, which the content rules compare titles by).
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ import unicodedata
 from functools import lru_cache
 
 import snowballstemmer
+
+from newsroom.api.text import visible
 
 # Latin letters (and digits) that are written for Cyrillic ones, and the reverse
 _TO_CYRILLIC = str.maketrans(
@@ -93,3 +98,52 @@ def cyrillic_reading(word: str) -> str | None:
     if len(word) >= 3 and word.isascii() and word.isalpha() and set(word) <= _CYRILLIC_LOOKALIKES:
         return word.translate(_TO_CYRILLIC)
     return None
+
+
+# Letters of other scripts (and Latin letters with tails or without dots) read as Latin ones. Lower case only:
+# callers lower-case (or case-fold) first.
+CONFUSABLES = str.maketrans(
+    {
+        # Cyrillic
+        "а": "a", "в": "b", "ь": "b", "с": "c", "ԁ": "d", "е": "e", "ё": "e", "һ": "h", "н": "h", "і": "i",
+        "ї": "i", "ј": "j", "к": "k", "ӏ": "l", "м": "m", "п": "n", "о": "o", "р": "p", "ԛ": "q", "г": "r",
+        "ѕ": "s", "т": "t", "ц": "u", "ѵ": "v", "ԝ": "w", "х": "x", "у": "y", "ү": "y", "з": "3",
+        # Greek
+        "α": "a", "β": "b", "ϲ": "c", "ε": "e", "η": "n", "ι": "i", "κ": "k", "ν": "v", "ο": "o", "ρ": "p",
+        "τ": "t", "υ": "u", "χ": "x", "γ": "y", "ω": "w",
+        # Armenian
+        "օ": "o", "ս": "u", "ո": "n", "հ": "h", "ց": "g", "զ": "q",
+        # Latin look-alikes
+        "ı": "i", "ɩ": "i", "ɑ": "a", "ɡ": "g", "ʟ": "l", "ɴ": "n", "ʀ": "r", "ꜱ": "s",
+        # digits
+        "0": "o", "1": "l",
+    }
+)  # fmt: skip
+_ALNUM = re.compile(r"[^\W_]+")
+
+
+def skeleton(label: str) -> str:
+    """What the text reads as in Latin letters: look-alikes replaced, accents dropped."""
+    text = unicodedata.normalize("NFKD", label.lower().translate(CONFUSABLES))
+    return "".join(c for c in text if not unicodedata.combining(c)).translate(CONFUSABLES)
+
+
+@lru_cache(maxsize=100_000)  # pure; the titles a check compares against are the same from one run to the next
+def title_key(title: str) -> str:
+    """What a title reads as, for finding copies: invisible characters dropped, NFKC, case folded, look-alike letters
+    of every script read as Latin (`skeleton`), accents, punctuation and spacing ignored. Cyrillic «Пожар в центре»
+    typed with Latin "o", "a", "p", "e" has the key of the original; so has "ПОЖАР В ЦЕНТРЕ!"."""
+    text = unicodedata.normalize("NFKC", visible(title)).casefold()
+    return " ".join(_ALNUM.findall(skeleton(text)))
+
+
+def same_letters(first: str, second: str) -> bool:
+    """The two titles differ only in case, compatibility forms, invisible characters, punctuation and spacing:
+    no look-alike letter of another script was needed to make them one (`title_key`)."""
+
+    def plain(text: str) -> str:
+        return " ".join(
+            _ALNUM.findall(unicodedata.normalize("NFKC", visible(text)).casefold().replace("ё", "е"))
+        )
+
+    return plain(first) == plain(second)

@@ -1,5 +1,7 @@
 """The author's view of an article's history: transitions, revisions, automated checks and what was done to the
-media, in time order. Editors' internal notes and claims are not part of it."""
+media, in time order. Only what submissions.policy lets the author see is part of it: the events of
+AUTHOR_VISIBLE_ACTIONS (never notes, claims, stage sign-offs...), the messages written for the author, and the
+check findings that name no unpublished article (`author_check`, also behind GET /api/v1/articles/<id>/checks/)."""
 
 from __future__ import annotations
 
@@ -9,9 +11,11 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from moderation.models import CheckResult
+from moderation.checks.near_duplicate import NearDuplicate, legacy_author_findings
+from moderation.models import CheckResult, Outcome
+from submissions import policy
 from submissions.models import Article, RejectionReason
-from submissions.states import INTERNAL_ACTIONS, Action, RevisionKind
+from submissions.states import Action, RevisionKind
 
 
 def _who(actor_id: int | None, article: Article) -> str:
@@ -20,11 +24,33 @@ def _who(actor_id: int | None, article: Article) -> str:
     return "author" if actor_id == article.author_id else "editor"
 
 
+def reader_language() -> str:
+    """ru unless the request asks for en (Accept-Language)."""
+    return "en" if (translation.get_language() or "ru").startswith("en") else "ru"
+
+
+def author_check(result: CheckResult, lang: str) -> dict[str, Any]:
+    """outcome, score and findings (each in `lang`) of a check as its author may see them: without the findings
+    for editors only (policy.finding_visible_to_author). A result whose every finding is for the editors shows
+    as a pass: it says nothing the author could act on, and its warning would tell of another's article."""
+    findings = [f for f in result.findings if policy.finding_visible_to_author(f)]
+    if result.check_name == NearDuplicate.name:
+        findings = legacy_author_findings(findings, result.check_version)
+    outcome, score = result.outcome, result.score
+    if result.findings and not findings:
+        outcome, score = Outcome.PASS, 0.0
+    return {
+        "outcome": outcome,
+        "score": score,
+        "findings": [{"code": f["code"], "message": f.get(lang) or f.get("en", "")} for f in findings],
+    }
+
+
 def timeline(article: Article) -> dict[str, Any]:
-    lang = "en" if (translation.get_language() or "ru").startswith("en") else "ru"
+    lang = reader_language()
     entries: list[dict[str, Any]] = []
     reasons = {r.code: r.label_for(lang) for r in RejectionReason.objects.all()}
-    for event in article.events.exclude(action__in=INTERNAL_ACTIONS).order_by("created_at", "id"):
+    for event in policy.author_timeline(article):
         entry: dict[str, Any] = {
             "type": "event",
             "at": event.created_at,
@@ -34,8 +60,9 @@ def timeline(article: Article) -> dict[str, Any]:
             "from": event.from_status,
             "to": event.to_status,
         }
-        if event.message:
-            entry["message"] = event.message
+        message = policy.author_message(event)
+        if message:
+            entry["message"] = message
         if event.action in (Action.REJECT, Action.UPDATE_REJECT) and event.data.get("reason_code"):
             code = event.data["reason_code"]
             entry["reason"] = {"code": code, "label": reasons.get(code, code)}
@@ -56,16 +83,15 @@ def timeline(article: Article) -> dict[str, Any]:
         )
     results = CheckResult.objects.filter(revision__article=article).select_related("revision")
     for result in results.order_by("finished_at", "check_name"):
+        seen = author_check(result, lang)
         entries.append(
             {
                 "type": "check",
                 "at": result.finished_at,
                 "revision": result.revision.number,
                 "check": result.check_name,
-                "outcome": result.outcome,
-                "findings": [
-                    {"code": f["code"], "message": f.get(lang) or f.get("en", "")} for f in result.findings
-                ],
+                "outcome": seen["outcome"],
+                "findings": seen["findings"],
             }
         )
     located = 0

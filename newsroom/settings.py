@@ -86,10 +86,12 @@ MIDDLEWARE = [
     "newsroom.api.handlers.RefuseNulCharacters",  # ?q=%00: 400, not a PostgreSQL DataError
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "newsroom.api.handlers.RefuseUnreadablePaging",  # ?page_size=-5 / 0 / abc: 400 on every API list
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "newsroom.adminkit.AdminTimeFilters",  # ?created_at__gte=9999-12-31T23:59:59-23:59 on any changelist: 400
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # last: turns a login that axes refused into our 429 answer (AXES_LOCKOUT_CALLABLE), for the admin too
     "axes.middleware.AxesMiddleware",
@@ -244,6 +246,15 @@ STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns about a missing directory before the first collectstatic
 MEDIA_URL = "media/"
 MEDIA_ROOT = VAR_DIR / "media"
+# Images of articles not yet public (drafts, in review, scheduled, withdrawn, rejected) are served to their author
+# and to editors only: on local storage through submissions.media_views (session, or a signed URL for token
+# clients), on S3 through presigned URLs. These URLs expire after MEDIA_PRIVATE_URL_MAX_AGE seconds.
+MEDIA_PRIVATE_URL_MAX_AGE = env.int("MEDIA_PRIVATE_URL_MAX_AGE", default=3600)
+# Cache-Control max-age of the published images (their names are random and never reused).
+MEDIA_PUBLIC_MAX_AGE = env.int("MEDIA_PUBLIC_MAX_AGE", default=30 * 24 * 3600)
+# With a front server (nginx) in front of gunicorn: an internal location aliased to MEDIA_ROOT, e.g.
+# "/protected-media/"; the media view then answers with X-Accel-Redirect instead of sending the bytes itself.
+MEDIA_ACCEL_REDIRECT = env.str("MEDIA_ACCEL_REDIRECT", default="")
 # Media on S3-compatible storage when MEDIA_S3_BUCKET is set (pip install 'newsroom[s3]'), local files otherwise.
 MEDIA_S3_BUCKET = env.str("MEDIA_S3_BUCKET", default="")
 STORAGES = {
@@ -275,12 +286,14 @@ def _media_origins() -> list[str]:
         return []
     from urllib.parse import urlsplit
 
+    # published images on the custom domain (a CDN), if any; unpublished ones presigned on the bucket's endpoint
+    origins = []
     if custom_domain := env.str("MEDIA_S3_CUSTOM_DOMAIN", default=""):
-        return [f"https://{custom_domain}"]
+        origins.append(f"https://{custom_domain}")
     if endpoint_url := env.str("MEDIA_S3_ENDPOINT_URL", default=""):
         parts = urlsplit(endpoint_url)
-        return [f"{parts.scheme}://{parts.netloc}"]
-    return ["https://*.amazonaws.com"]
+        return [*origins, f"{parts.scheme}://{parts.netloc}"]
+    return [*origins, "https://*.amazonaws.com"]
 
 
 SECURE_CSP: dict[str, list[str]] = {
@@ -314,7 +327,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "newsroom.api.errors.exception_handler",
     "NUM_PROXIES": PROXY_COUNT,
-    # per client IP; each scope can be tuned from the environment, e.g. THROTTLE_LOGIN=10/min
+    # per user (per client IP if anonymous); each scope can be set from the environment: THROTTLE_LOGIN=10/min
     "DEFAULT_THROTTLE_RATES": {
         scope: env.str(f"THROTTLE_{scope.upper()}", default=rate)
         for scope, rate in {
@@ -324,6 +337,9 @@ REST_FRAMEWORK = {
             "verify": "30/hour",
             "upload": "60/hour",
             "export": "10/hour",
+            # per user: creating, saving (autosave included) and submitting articles, and adding their images
+            "article_write": "120/min",
+            "media_upload": "30/min",
         }.items()
     },
     "DEFAULT_PAGINATION_CLASS": "newsroom.api.pagination.StrictLimitOffsetPagination",
@@ -433,6 +449,8 @@ LOGGING = {
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    # the HTTPS redirect's Location is on SITE_URL's host, never on the Host the request named
+    SECURE_SSL_HOST = env.str("SECURE_SSL_HOST", default=SITE_URL.split("://", 1)[-1]) or None
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True

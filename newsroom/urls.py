@@ -2,11 +2,11 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.decorators.csp import csp_override
-from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from newsroom.accounts.views import reset_password_page, verify_email_page
 from newsroom.health import healthz
+from submissions.media_views import media_file
 
 api_v1 = [
     # the readers' routes first: they take most of the traffic, and are resolved without walking the others
@@ -33,11 +33,8 @@ urlpatterns = [
     path("", include("newsroom.publishing.web_urls")),
 ]
 
-if not settings.PRODUCTION:
-    # the embedded default serves uploaded files itself; in production the web server or object storage does
-    urlpatterns.append(
-        re_path(r"^media/(?P<path>.+)$", serve, {"document_root": settings.MEDIA_ROOT}, name="media")
-    )
+# uploaded files, in every mode: only published images are public (submissions/media_views.py, docs/media.md)
+urlpatterns.append(re_path(r"^media/(?P<path>.+)$", media_file, name="media"))
 
 handler400 = "newsroom.api.handlers.bad_request"
 handler404 = "newsroom.api.handlers.not_found"

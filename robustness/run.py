@@ -41,6 +41,13 @@ SUITE = [
     "tests/submissions/test_media.py",
     "tests/channels/test_channels.py::test_header_injection_from_data_adds_no_header",
     "tests/accounts/test_security.py",
+    # integrity and safety sweeps: internal work kept from authors, absolute URLs from SITE_URL only, private
+    # unpublished media, invisible controls, linear rendering costs
+    "tests/moderation/test_author_visibility.py",
+    "tests/publishing/test_site_url.py",
+    "tests/submissions/test_media_access.py",
+    "tests/submissions/test_invisible_controls.py",
+    "tests/submissions/test_linear_costs.py",
 ]
 
 

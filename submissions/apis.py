@@ -17,6 +17,7 @@ from newsroom.api.idempotency import idempotent
 from newsroom.api.inputs import validated
 from newsroom.api.pagination import LIMIT_OFFSET_PARAMETERS, StrictLimitOffsetPagination, offset_page
 from newsroom.api.permissions import IsContributor
+from newsroom.api.throttles import WriteThrottle
 from submissions import services, workflow
 from submissions.revisions import revision_diff
 from submissions.selectors import (
@@ -48,6 +49,8 @@ class CategoryListApi(ListAPIView):
 
 class ArticleListApi(APIView):
     permission_classes = [IsContributor]
+    throttle_classes = [WriteThrottle]
+    write_throttle_scope = "article_write"
 
     @extend_schema(
         parameters=[
@@ -82,6 +85,8 @@ class ArticleListApi(APIView):
 
 class ArticleDetailApi(APIView):
     permission_classes = [IsContributor]
+    throttle_classes = [WriteThrottle]
+    write_throttle_scope = "article_write"
 
     @extend_schema(responses={200: ArticleOutput}, tags=["articles"])
     def get(self, request: Request, article_id: int) -> Response:
@@ -125,6 +130,8 @@ class ArticleDetailApi(APIView):
 
 class ArticleSubmitApi(APIView):
     permission_classes = [IsContributor]
+    throttle_classes = [WriteThrottle]
+    write_throttle_scope = "article_write"
 
     @extend_schema(request=None, responses={200: ArticleOutput}, tags=["articles"])
     @idempotent

@@ -15,14 +15,19 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from html import unescape
+from types import ModuleType
 
 import nh3
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from markdown_it import MarkdownIt
-from markdown_it.common.utils import escapeHtml
+from markdown_it import helpers as markdown_helpers
+from markdown_it.common.utils import escapeHtml, unescapeAll
 from markdown_it.renderer import RendererHTML
+from markdown_it.rules_block import StateBlock
+from markdown_it.rules_block.table import table as table_rule
 from markdown_it.rules_core import StateCore
+from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 
@@ -184,6 +189,108 @@ def sanitize_html(html: str) -> str:
 
 
 # --- Markdown --------------------------------------------------------------------------------------------------------
+#
+# Linear work for any input. markdown-it keeps every scan bounded by a constant, but some constants are large enough
+# that a 100 KB body of one repeated pattern took seconds, and a 2 KB table header over empty rows filled 65,536 cells
+# (a second of work and 600 KB of HTML per 2 KB, again and again through the body). So, without changing the output
+# of ordinary articles:
+# - inline nesting (a link label inside a link label...) is cut at _INLINE_NESTING levels: each level multiplies the
+#   work on runs of `[` / `![`; real text nests two or three (a picture in a link, brackets in a label). Block
+#   nesting (quotes, lists) keeps CommonMark's 20: it only ever costs what the text itself spells out;
+# - a `[` with no `]` anywhere after it cannot open a label: answered at once instead of scanning the rest;
+# - a link destination may nest parentheses _DESTINATION_PARENS deep (CommonMark asks for at least 3; markdown-it
+#   allows 32, and `![](` repeated made each destination scan 32 units ahead);
+# - a table's cells, header and rows, are bounded by the length of the text (_table_cell_budget): rows past the
+#   budget are left as paragraph text instead of being padded out with empty cells.
+
+_BLOCK_NESTING = 20  # the commonmark preset's own limit
+_INLINE_NESTING = 4
+_DESTINATION_PARENS = 8
+_TABLE_CELLS_KEY = "newsroom_table_cells_left"
+_LAST_CLOSE_KEY = -1  # StateInline.cache holds positions (>= 0) only: a negative key cannot collide
+
+
+def _table_cell_budget(text: str) -> int:
+    """How many table cells a text may produce: half a cell per character, plus room for a small table."""
+    return len(text) // 2 + 256
+
+
+def _bounded_table(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
+    """markdown-it's GFM table rule, given only as many body rows as the text's cell budget still allows."""
+    if silent or start_line + 2 > end_line:
+        return table_rule(state, start_line, end_line, silent)
+    left: int = state.env.get(_TABLE_CELLS_KEY, _table_cell_budget(state.src))
+    delimiter = state.src[
+        state.bMarks[start_line + 1] + state.tShift[start_line + 1] : state.eMarks[start_line + 1]
+    ]
+    columns = delimiter.count("|") + 1  # at least the table's real column count
+    if left < columns:
+        return False  # not even the header fits: a paragraph
+    rows = (left - columns) // columns
+    if not table_rule(state, start_line, min(end_line, start_line + 2 + rows), silent):
+        return False
+    state.env[_TABLE_CELLS_KEY] = left - columns * (1 + max(state.line - start_line - 2, 0))
+    return True
+
+
+def _parse_link_label(state: StateInline, start: int, disable_nested: bool = False) -> int:
+    """markdown-it's parseLinkLabel, answering -1 at once when no `]` follows `start` at all."""
+    last_close = state.cache.get(_LAST_CLOSE_KEY)
+    if last_close is None:
+        last_close = state.cache[_LAST_CLOSE_KEY] = state.src.rfind("]")
+    if last_close <= start:
+        return -1
+    return markdown_helpers.parseLinkLabel(state, start, disable_nested)
+
+
+class _Destination:
+    __slots__ = ("ok", "pos", "str")
+
+    def __init__(self) -> None:
+        self.ok = False
+        self.pos = 0
+        self.str = ""
+
+
+def _parse_link_destination(string: str, pos: int, maximum: int) -> _Destination:
+    """markdown-it's parseLinkDestination with parentheses nested at most _DESTINATION_PARENS deep."""
+    result = _Destination()
+    if pos < maximum and string[pos] == "<":
+        return markdown_helpers.parseLinkDestination(string, pos, maximum)  # type: ignore[return-value]
+    start = pos
+    level = 0
+    while pos < maximum:
+        char = string[pos]
+        if char <= " " or char == "\x7f":  # space or ASCII control
+            break
+        if char == "\\" and pos + 1 < maximum:
+            if string[pos + 1] == " ":
+                break
+            pos += 2
+            continue
+        if char == "(":
+            level += 1
+            if level > _DESTINATION_PARENS:
+                return result
+        elif char == ")":
+            if level == 0:
+                break
+            level -= 1
+        pos += 1
+    if start == pos or level != 0:
+        return result
+    result.str = unescapeAll(string[start:pos])
+    result.pos = pos
+    result.ok = True
+    return result
+
+
+def _bounded_helpers() -> ModuleType:
+    helpers = ModuleType("submissions.content.markdown_helpers")
+    helpers.parseLinkLabel = _parse_link_label  # type: ignore[attr-defined]
+    helpers.parseLinkDestination = _parse_link_destination  # type: ignore[attr-defined]
+    helpers.parseLinkTitle = markdown_helpers.parseLinkTitle  # type: ignore[attr-defined]
+    return helpers
 
 
 def _clamp_headings(state: StateCore) -> None:
@@ -201,23 +308,38 @@ def _image_as_alt_text(
     return escapeHtml(self.renderInlineAsText(tokens[idx].children or [], options, env))
 
 
-def _build_markdown() -> MarkdownIt:
+def _build_markdown(nesting: int = _BLOCK_NESTING) -> MarkdownIt:
     # CommonMark with raw HTML off: "<b>" in the source is escaped, not passed through
-    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    md = MarkdownIt(
+        "commonmark", {"html": False, "linkify": False, "typographer": False, "maxNesting": nesting}
+    )
     md.enable(["table", "strikethrough"])
+    md.helpers = _bounded_helpers()
+    md.block.ruler.at("table", _bounded_table, {"alt": ["paragraph", "reference"]})
+    md.core.ruler.at("inline", _shallow_inline)
     md.core.ruler.push("clamp_headings", _clamp_headings)
     md.add_render_rule("image", _image_as_alt_text)
     return md
 
 
+def _shallow_inline(state: StateCore) -> None:
+    """The core `inline` step, parsing every inline run with _inline_markdown (the same rules, shallower nesting)."""
+    for token in state.tokens:
+        if token.type == "inline":
+            if token.children is None:
+                token.children = []
+            _inline_markdown.inline.parse(token.content, _inline_markdown, state.env, token.children)
+
+
 _markdown = _build_markdown()
+_inline_markdown = _build_markdown(_INLINE_NESTING)
 
 
 def render_markdown(text: str) -> str:
     """Markdown (CommonMark + tables + ~~strikethrough~~) to sanitised HTML; "" for empty input."""
     if not text or text.isspace():
         return ""
-    return sanitize_html(_markdown.render(text))
+    return sanitize_html(_markdown.render(text, {}))
 
 
 def plain_text(text: str) -> str:

@@ -2,12 +2,14 @@
 
 - its page, SITE_URL/news/<slug>/ (the readers' site routes it: "web-article" in newsroom/publishing/web_urls.py);
 - its permanent id, SITE_URL/news/<id>: the feeds' GUID, the same whatever happens to the slug or the text;
-- its API resource, /api/v1/feed/<slug>/, absolute on the host the API was asked on.
+- its API resource, SITE_URL/api/v1/feed/<slug>/.
+
+All on SITE_URL (newsroom.api.links), never on the Host a request named.
 """
 
 from __future__ import annotations
 
-from newsroom.api.links import HasHost, absolute
+from newsroom.api.links import absolute
 from submissions.models import Article
 
 
@@ -25,6 +27,6 @@ def article_api_path(slug: str) -> str:
     return f"/api/v1/feed/{slug}/"
 
 
-def article_api_url(slug: str, request: HasHost | None = None) -> str:
-    """The article's resource in the public feed API, on the host of `request` (SITE_URL without one)."""
-    return absolute(article_api_path(slug), request)
+def article_api_url(slug: str) -> str:
+    """The article's resource in the public feed API, on SITE_URL."""
+    return absolute(article_api_path(slug))

@@ -20,9 +20,9 @@ from rest_framework.views import APIView
 
 from newsroom.accounts.actors import signed_in
 from newsroom.api.inputs import validated
-from newsroom.api.links import absolute
 from newsroom.api.permissions import IsContributor
-from newsroom.api.throttles import ScopedThrottle
+from newsroom.api.text import refuse_invisible
+from newsroom.api.throttles import ScopedThrottle, WriteThrottle
 from submissions import media as services
 from submissions.models import Media
 
@@ -30,13 +30,21 @@ from submissions.models import Media
 class MediaUploadInput(serializers.Serializer):
     # no ImageField: the content is judged by submissions.media alone, with its own refusal codes
     file = serializers.FileField(allow_empty_file=True, use_url=False)
-    caption = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
-    credit = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    caption = serializers.CharField(
+        max_length=500, required=False, allow_blank=True, default="", validators=[refuse_invisible]
+    )
+    credit = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, default="", validators=[refuse_invisible]
+    )
 
 
 class MediaUpdateInput(serializers.Serializer):
-    caption = serializers.CharField(max_length=500, required=False, allow_blank=True)
-    credit = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    caption = serializers.CharField(
+        max_length=500, required=False, allow_blank=True, validators=[refuse_invisible]
+    )
+    credit = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, validators=[refuse_invisible]
+    )
 
 
 class MediaSizeOutput(serializers.Serializer):
@@ -68,17 +76,20 @@ class MediaOutput(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    def _url(self, media: Media, name: str) -> str:
+        # signed for the context's "viewer" while the article is not public (see submissions.media.media_url)
+        return services.media_url(media, name, actor=self.context.get("viewer"))
+
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, media: Media) -> str:
-        return absolute(media.file.url, self.context.get("request"))
+        return self._url(media, media.file.name or "")
 
     @extend_schema_field(serializers.DictField(child=MediaSizeOutput()))
     def get_sizes(self, media: Media) -> dict[str, dict[str, Any]]:
         """{"480": {"url", "width", "height", "bytes"}, ...}: empty until the sizes task has run."""
-        storage, request = media.file.storage, self.context.get("request")
         return {
             key: {
-                "url": absolute(storage.url(entry["name"]), request),
+                "url": self._url(media, entry["name"]),
                 "width": entry["width"],
                 "height": entry["height"],
                 "bytes": entry["bytes"],
@@ -87,19 +98,24 @@ class MediaOutput(serializers.ModelSerializer):
         }
 
 
+def _context(request: Request) -> dict[str, Any]:
+    return {"request": request, "viewer": signed_in(request)}
+
+
 class MediaListApi(APIView):
     permission_classes = [IsContributor]
     parser_classes = [MultiPartParser, FormParser]
     throttle_scope = "upload"
+    write_throttle_scope = "media_upload"
 
     def get_throttles(self) -> list[BaseThrottle]:
         # uploads are throttled; reading the list is not
-        return [ScopedThrottle()] if self.request.method == "POST" else []
+        return [ScopedThrottle(), WriteThrottle()] if self.request.method == "POST" else []
 
     @extend_schema(responses={200: MediaOutput(many=True)}, tags=["articles"])
     def get(self, request: Request, article_id: int) -> Response:
         images = services.media_list(actor=signed_in(request), article_id=article_id)
-        return Response(MediaOutput(images, many=True, context={"request": request}).data)
+        return Response(MediaOutput(images, many=True, context=_context(request)).data)
 
     @extend_schema(
         request={"multipart/form-data": MediaUploadInput},
@@ -119,7 +135,7 @@ class MediaListApi(APIView):
             caption=data["caption"],
             credit=data["credit"],
         )
-        return Response(MediaOutput(media, context={"request": request}).data, status=status.HTTP_201_CREATED)
+        return Response(MediaOutput(media, context=_context(request)).data, status=status.HTTP_201_CREATED)
 
 
 class MediaDetailApi(APIView):
@@ -131,7 +147,7 @@ class MediaDetailApi(APIView):
         media = services.media_update(
             actor=signed_in(request), article_id=article_id, media_id=media_id, **data
         )
-        return Response(MediaOutput(media, context={"request": request}).data)
+        return Response(MediaOutput(media, context=_context(request)).data)
 
     @extend_schema(request=None, responses={204: None}, tags=["articles"])
     def delete(self, request: Request, article_id: int, media_id: int) -> Response:

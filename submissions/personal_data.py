@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from newsroom.accounts.models import User
+from submissions import policy
 from submissions.models import Article, ArticleEvent
 from submissions.states import Status
 from submissions.workflow import article_erase
@@ -36,7 +37,8 @@ def export(user: User) -> dict[str, Any]:
             }
             for a in articles
         ],
-        # what happened to the user's articles, and what the user did (decisions by others stay anonymous here)
+        # what happened to the user's articles, and what the user did: what the author is shown of their articles'
+        # history (policy.AUTHOR_VISIBLE_ACTIONS; editors' internal work stays out, decisions by others anonymous)
         "events": [
             {
                 "article": e.article_id,
@@ -44,10 +46,12 @@ def export(user: User) -> dict[str, Any]:
                 "from": e.from_status,
                 "to": e.to_status,
                 "by_me": e.actor_id == user.pk,
-                "message": e.message,
+                "message": policy.author_message(e),
                 "at": e.created_at.isoformat(),
             }
-            for e in ArticleEvent.objects.filter(article__author=user).order_by("created_at", "id")
+            for e in ArticleEvent.objects.filter(policy.AUTHOR_VISIBLE, article__author=user).order_by(
+                "created_at", "id"
+            )
         ],
         # what the user did to other people's articles (an editor's decisions, claims)
         "actions": [

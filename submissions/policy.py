@@ -7,9 +7,10 @@ Permission names live here too, since each rule is about who may do what.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
@@ -20,8 +21,8 @@ from submissions.errors import (
     DeclaredConflict,
     NotAllowed,
 )
-from submissions.models import Article, ConflictDeclaration, ReviewStage
-from submissions.states import EDITABLE_STATES, Status
+from submissions.models import Article, ArticleEvent, ConflictDeclaration, ReviewStage
+from submissions.states import DECISIONS, EDITABLE_STATES, Action, Status
 
 if TYPE_CHECKING:
     from newsroom.accounts.models import User
@@ -173,3 +174,71 @@ def pending_stages(article: Article) -> list[ReviewStage]:
     done = {s.stage_id for s in article.stage_signoffs.all() if s.round_started == round_started}
     assert article.category is not None
     return [s for s in article.category.review_stages.all() if s.is_active and s.pk not in done]
+
+
+# --- what the author sees of their article's history -------------------------------------------------------------
+
+# The one allow-list of the audit rows an author is shown of their own article, on every path that reaches them
+# (the timeline, the data export, decision notifications and mail): their own moves, the checks completing, the
+# editors' decisions, an editorial edit (the author sees it as a diff), and what happens to the public text
+# (publication, unscheduling, correction, retraction). Everything else is internal editorial work — claims,
+# releases, take-overs, notes, stage sign-offs, a junior editor's first approval — and so is any action added
+# later until it is listed here.
+AUTHOR_VISIBLE_ACTIONS: frozenset[str] = frozenset(
+    {
+        Action.CREATE,
+        Action.SUBMIT,
+        Action.WITHDRAW,
+        Action.APPEAL,
+        Action.UPDATE_PROPOSE,
+        Action.CHECKS_COMPLETE,
+        Action.EDIT,
+        *DECISIONS,
+        Action.PUBLISH,
+        Action.UNSCHEDULE,
+        Action.CORRECT,
+        Action.RETRACT,
+    }
+)
+# Of those, the rows whose message is written for the author or the public: the author's own words, a decision's
+# message to the author, a correction, a retraction's reason. An unscheduling's message is the chief editor's
+# reason, for the editors.
+AUTHOR_ADDRESSED_MESSAGES: frozenset[str] = frozenset(
+    {
+        Action.SUBMIT,
+        Action.WITHDRAW,
+        Action.APPEAL,
+        Action.UPDATE_PROPOSE,
+        *DECISIONS,
+        Action.CORRECT,
+        Action.RETRACT,
+    }
+)
+assert AUTHOR_ADDRESSED_MESSAGES <= AUTHOR_VISIBLE_ACTIONS
+
+# `visible_to_author` as a filter of ArticleEvent rows
+AUTHOR_VISIBLE = Q(action__in=AUTHOR_VISIBLE_ACTIONS)
+
+
+def visible_to_author(event: ArticleEvent) -> bool:
+    return event.action in AUTHOR_VISIBLE_ACTIONS
+
+
+def author_message(event: ArticleEvent) -> str:
+    """The event's message as the author may read it: "" unless it was written for them (or the public)."""
+    return event.message if event.action in AUTHOR_ADDRESSED_MESSAGES else ""
+
+
+def author_timeline(article: Article) -> QuerySet[ArticleEvent]:
+    """The audit rows of the article its author is shown, in time order."""
+    return article.events.filter(AUTHOR_VISIBLE).order_by("created_at", "id")
+
+
+# Findings of the automated checks that name another article the public cannot see (a near-duplicate of an article
+# in review or approved, not yet published): for the editors only. The author learns only of published matches.
+UNPUBLISHED_MATCH = "near_duplicate_unpublished"
+EDITOR_ONLY_FINDINGS = frozenset({UNPUBLISHED_MATCH})
+
+
+def finding_visible_to_author(finding: Mapping[str, Any]) -> bool:
+    return finding.get("code") not in EDITOR_ONLY_FINDINGS

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from newsroom.api.text import refuse_invisible
 from submissions import policy
 from submissions.content import normalize_tags
 from submissions.models import Article, Category, Media, Revision, Source
@@ -22,7 +23,9 @@ class CategoryOutput(serializers.ModelSerializer):
 class SourceInput(serializers.Serializer):
     kind = serializers.ChoiceField(choices=SourceKind.choices)
     url = serializers.URLField(max_length=1000, required=False, allow_blank=True, default="")
-    description = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    description = serializers.CharField(
+        max_length=500, required=False, allow_blank=True, default="", validators=[refuse_invisible]
+    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if not attrs.get("url") and not attrs.get("description"):
@@ -34,8 +37,13 @@ class ArticleInput(serializers.Serializer):
     """What an author (or an editor, in review) may write. Every field optional on PATCH; drafts may be
     incomplete. `body` is Markdown."""
 
-    title = serializers.CharField(max_length=200, allow_blank=True, required=False)
-    lead = serializers.CharField(max_length=600, allow_blank=True, required=False)
+    # the short texts that reach page titles, bylines and feeds refuse invisible characters (newsroom.api.text)
+    title = serializers.CharField(
+        max_length=200, allow_blank=True, required=False, validators=[refuse_invisible]
+    )
+    lead = serializers.CharField(
+        max_length=600, allow_blank=True, required=False, validators=[refuse_invisible]
+    )
     body = serializers.CharField(max_length=100_000, allow_blank=True, required=False, trim_whitespace=False)
     language = serializers.ChoiceField(choices=Language.choices, required=False)
     category = serializers.SlugRelatedField(
@@ -46,9 +54,14 @@ class ArticleInput(serializers.Serializer):
         error_messages={"does_not_exist": _("Unknown category '{value}'.")},
     )
     tags = serializers.ListField(
-        child=serializers.CharField(max_length=60), required=False, max_length=30, help_text=_("Free tags.")
+        child=serializers.CharField(max_length=60, validators=[refuse_invisible]),
+        required=False,
+        max_length=30,
+        help_text=_("Free tags."),
     )
-    place_name = serializers.CharField(max_length=120, allow_blank=True, required=False)
+    place_name = serializers.CharField(
+        max_length=120, allow_blank=True, required=False, validators=[refuse_invisible]
+    )
     region = serializers.SlugField(
         max_length=60,
         allow_blank=True,

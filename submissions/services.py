@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
@@ -32,9 +33,20 @@ SCALAR_FIELDS = (
 EDITABLE_FIELDS = (*SCALAR_FIELDS, "tags", "sources")
 
 
-def apply_fields(article: Article, fields: dict[str, Any]) -> list[str]:
+def render_body(fields: Mapping[str, Any], *, current_body: str | None = None) -> str | None:
+    """The HTML of `fields["body"]`, for apply_fields(body_html=...): rendered before the row is locked, so that no
+    lock (on SQLite: the database's one write lock) is held while a long body renders. None when there is no body
+    to render, or when it is `current_body` (read without a lock: a body that did change meanwhile is rendered
+    under the lock, as before)."""
+    body = fields.get("body")
+    if body is None or body == current_body:
+        return None
+    return render_markdown(body)
+
+
+def apply_fields(article: Article, fields: dict[str, Any], *, body_html: str | None = None) -> list[str]:
     """Writes the given fields to the working copy (saved, version bumped if anything changed); returns the
-    names that really changed."""
+    names that really changed. `body_html`, if given, is render_body(fields): the body is not rendered again."""
     changed = []
     for name in SCALAR_FIELDS:
         if name in fields and getattr(article, name) != fields[name]:
@@ -58,29 +70,27 @@ def apply_fields(article: Article, fields: dict[str, Any]) -> list[str]:
     if changed:
         update = [name for name in changed if name in SCALAR_FIELDS]
         if "body" in changed:
-            article.body_html = render_markdown(article.body)
+            article.body_html = render_markdown(article.body) if body_html is None else body_html
             update.append("body_html")
         article.version += 1
         article.save(update_fields=[*update, "version", "updated_at"])
     return changed
 
 
-@transaction.atomic
 def article_create(*, actor: User, **fields: Any) -> Article:
-    article = Article(author=actor)
-    article.save()
-    apply_fields(article, {k: v for k, v in fields.items() if k in EDITABLE_FIELDS})
-    ArticleEvent.objects.create(article=article, actor=actor, action=Action.CREATE, to_status=article.status)
-    snapshot(
-        article,
-        kind=RevisionKind.SAVE,
-        actor=actor,
-        changed=sorted(k for k in fields if k in EDITABLE_FIELDS),
-    )
+    editable = {k: v for k, v in fields.items() if k in EDITABLE_FIELDS}
+    body_html = render_body(editable, current_body="")  # before the transaction (and its lock)
+    with transaction.atomic():
+        article = Article(author=actor)
+        article.save()
+        apply_fields(article, editable, body_html=body_html)
+        ArticleEvent.objects.create(
+            article=article, actor=actor, action=Action.CREATE, to_status=article.status
+        )
+        snapshot(article, kind=RevisionKind.SAVE, actor=actor, changed=sorted(editable))
     return article
 
 
-@transaction.atomic
 def article_update(
     *,
     actor: User,
@@ -90,18 +100,25 @@ def article_update(
     **fields: Any,
 ) -> Article:
     """Changes the working copy if `expected_version` is still current (If-Match), and records a revision
-    (autosaves coalesce). A stale version raises PreconditionFailed and changes nothing."""
-    article = article_get_for_actor(actor=actor, article_id=article_id, lock=True)
-    if expected_version is not None and expected_version != article.version:
-        raise PreconditionFailed(version=article.version)
-    if not policy.may_edit(article):
-        raise ArticleNotEditable(status=article.status)
-    changed = apply_fields(article, {k: v for k, v in fields.items() if k in EDITABLE_FIELDS})
-    if changed:
-        snapshot(
-            article,
-            kind=RevisionKind.AUTOSAVE if autosave else RevisionKind.SAVE,
-            actor=actor,
-            changed=changed,
-        )
+    (autosaves coalesce). A stale version raises PreconditionFailed and changes nothing. A new body is rendered
+    before the row is locked; the version is checked, and the result written, under the lock."""
+    editable = {k: v for k, v in fields.items() if k in EDITABLE_FIELDS}
+    body_html = None
+    if "body" in editable:
+        unlocked = article_get_for_actor(actor=actor, article_id=article_id)
+        body_html = render_body(editable, current_body=unlocked.body)
+    with transaction.atomic():
+        article = article_get_for_actor(actor=actor, article_id=article_id, lock=True)
+        if expected_version is not None and expected_version != article.version:
+            raise PreconditionFailed(version=article.version)
+        if not policy.may_edit(article):
+            raise ArticleNotEditable(status=article.status)
+        changed = apply_fields(article, editable, body_html=body_html)
+        if changed:
+            snapshot(
+                article,
+                kind=RevisionKind.AUTOSAVE if autosave else RevisionKind.SAVE,
+                actor=actor,
+                changed=changed,
+            )
     return article

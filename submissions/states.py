@@ -71,8 +71,7 @@ TRANSITIONS[ERASE] = (frozenset(Status) - {Status.PUBLISHED, Status.RETRACTED}, 
 DECISIONS = frozenset(
     {Action.APPROVE, Action.REJECT, Action.REQUEST_CHANGES, Action.UPDATE_APPROVE, Action.UPDATE_REJECT}
 )
-# Audit rows the author never sees (their timeline leaves them out).
-INTERNAL_ACTIONS = frozenset({Action.CLAIM, Action.RELEASE, Action.TAKE_OVER, Action.NOTE, Action.STAGE})
+# What the author sees of these (and so what stays internal): submissions.policy.AUTHOR_VISIBLE_ACTIONS.
 
 # The author may change the text only here.
 EDITABLE_STATES = frozenset({Status.DRAFT, Status.CHANGES_REQUESTED})

@@ -73,6 +73,7 @@ class ScopeFilter(admin.SimpleListFilter):
         return selectors.working_scope(signed_in(request), queryset) if self.value() == "mine" else queryset
 
 
+# the lookups of a time field whose values the changelist hands the database as times
 @admin.register(QueueItem)
 class QueueItemAdmin(ReadOnly, ModerationAdmin):
     """What waits for an editor, in the queue's priority order (queue_key, id), without what the editor may not

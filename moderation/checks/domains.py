@@ -4,7 +4,7 @@
   Unicode or punycode names alike; a host matches a listed domain or any subdomain of one. Registered domains are
   found with tldextract's bundled public-suffix list (never the network).
 - Look-alikes: an internationalised label that mixes scripts ("аpple.com" with a Cyrillic "а") or reads as a
-  popular brand ("аррӏе.com", all Cyrillic).
+  popular brand ("аррӏе.com", all Cyrillic); the look-alike letters (`skeleton`) are moderation.text's.
 
 Not a check itself: moderation.checks.links uses it, and moderation.checks.REGISTRY lists the checks by name.
 """
@@ -19,6 +19,8 @@ from typing import Any
 import idna
 import tldextract
 
+from moderation.text import skeleton
+
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
 # Brands whose look-alikes phishers register (label of the registered domain, Latin spelling).
@@ -27,25 +29,6 @@ POPULAR_BRANDS = (
     "whatsapp", "telegram", "youtube", "twitter", "linkedin", "netflix", "binance", "github", "steam",
     "steamcommunity", "yandex", "vk", "vkontakte", "mailru", "sberbank", "gosuslugi", "nalog", "tinkoff",
     "tbank", "alfabank", "vtb", "ozon", "wildberries", "avito", "kaspi", "kremlin",
-)  # fmt: skip
-# Letters of other scripts (and Latin letters with tails or without dots) read as Latin ones. Lower case only:
-# host names are lower-cased before this is used.
-_CONFUSABLES = str.maketrans(
-    {
-        # Cyrillic
-        "а": "a", "в": "b", "ь": "b", "с": "c", "ԁ": "d", "е": "e", "ё": "e", "һ": "h", "н": "h", "і": "i",
-        "ї": "i", "ј": "j", "к": "k", "ӏ": "l", "м": "m", "п": "n", "о": "o", "р": "p", "ԛ": "q", "г": "r",
-        "ѕ": "s", "т": "t", "ц": "u", "ѵ": "v", "ԝ": "w", "х": "x", "у": "y", "ү": "y", "з": "3",
-        # Greek
-        "α": "a", "β": "b", "ϲ": "c", "ε": "e", "η": "n", "ι": "i", "κ": "k", "ν": "v", "ο": "o", "ρ": "p",
-        "τ": "t", "υ": "u", "χ": "x", "γ": "y", "ω": "w",
-        # Armenian
-        "օ": "o", "ս": "u", "ո": "n", "հ": "h", "ց": "g", "զ": "q",
-        # Latin look-alikes
-        "ı": "i", "ɩ": "i", "ɑ": "a", "ɡ": "g", "ʟ": "l", "ɴ": "n", "ʀ": "r", "ꜱ": "s",
-        # digits
-        "0": "o", "1": "l",
-    }
 )  # fmt: skip
 # scripts that are legitimately written together in one label (UTS #39, "highly restrictive")
 _SCRIPT_SETS = (
@@ -141,12 +124,6 @@ def scripts(label: str) -> set[str]:
 def is_mixed_script(label: str) -> bool:
     found = scripts(label)
     return len(found) > 1 and not any(found <= allowed for allowed in _SCRIPT_SETS)
-
-
-def skeleton(label: str) -> str:
-    """What the label reads as in Latin letters: look-alikes replaced, accents dropped."""
-    text = unicodedata.normalize("NFKD", label.lower().translate(_CONFUSABLES))
-    return "".join(c for c in text if not unicodedata.combining(c)).translate(_CONFUSABLES)
 
 
 def confusable_brand(label: str) -> str | None:

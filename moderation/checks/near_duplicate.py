@@ -2,6 +2,10 @@
 
 Reads the persisted MinHash/LSH index (moderation.duplicates) and confirms candidates with exact figures. It never
 writes the index: the article is indexed by the workflow's receivers, not by its own check.
+
+The author sees the findings too (GET /api/v1/articles/<id>/checks/, the timeline): a match with an article that is
+not published is reported under submissions.policy.UNPUBLISHED_MATCH, a finding for the editors only, so that an
+author never learns of another author's unpublished work. Before version 2 every overlap was `near_duplicate`.
 """
 
 from __future__ import annotations
@@ -9,6 +13,7 @@ from __future__ import annotations
 from moderation.checks.base import Finding, Result, Snapshot
 from moderation.duplicates import Match, article_text, find_similar
 from moderation.models import Outcome
+from submissions.policy import UNPUBLISHED_MATCH
 from submissions.states import Status
 
 FAIL_JACCARD = 0.95  # the same text as a published article: a re-submission
@@ -29,7 +34,7 @@ def _what(match: Match) -> tuple[str, str]:
 
 class NearDuplicate:
     name = "near_duplicate"
-    version = 1
+    version = 2  # 2: overlaps with unpublished articles reported apart (UNPUBLISHED_MATCH)
     weight = 2.0
 
     def run(self, snapshot: Snapshot) -> Result:
@@ -64,7 +69,7 @@ class NearDuplicate:
                 ru, en = _what(m)
                 findings.append(
                     Finding(
-                        "near_duplicate",
+                        "near_duplicate" if m.status == Status.PUBLISHED else UNPUBLISHED_MATCH,
                         f"Текст во многом совпадает с {ru} №{m.article_id}: сходство {m.jaccard:.0%}, "
                         f"вхождение {m.containment:.0%}.",
                         f"The text largely overlaps {en} #{m.article_id}: {m.jaccard:.0%} similar, "
@@ -74,3 +79,14 @@ class NearDuplicate:
             return Result(Outcome.WARN, round(max(m.similarity for m in heavy), 4), findings, evidence)
 
         return Result(Outcome.PASS, 0.0, [], evidence)
+
+
+SCOPED_SINCE = 2  # results of older versions may name unpublished articles under "near_duplicate"
+
+
+def legacy_author_findings(findings: list[dict[str, str]], version: int) -> list[dict[str, str]]:
+    """What the author may see of the findings of a result recorded by `version` of this check: before
+    SCOPED_SINCE, only the copies of published articles (an overlap might name an unpublished one)."""
+    if version >= SCOPED_SINCE:
+        return findings
+    return [f for f in findings if f.get("code") == "duplicate_of_published"]

@@ -5,6 +5,8 @@ from rest_framework import serializers
 from newsroom.accounts.models import USER_LANGUAGES, Notification, User
 from newsroom.accounts.roles import ROLE_CHOICES, user_roles
 from newsroom.accounts.trust import reason_text
+from newsroom.api.links import absolute
+from newsroom.api.text import refuse_invisible
 
 # the languages letters and notifications are written in (ru / en), as the model declares them
 LANGUAGE_CHOICES = USER_LANGUAGES
@@ -13,7 +15,7 @@ LANGUAGE_CHOICES = USER_LANGUAGES
 class RegisterInput(serializers.Serializer):
     email = serializers.EmailField(max_length=254)
     password = serializers.CharField(max_length=128, write_only=True, style={"input_type": "password"})
-    display_name = serializers.CharField(min_length=2, max_length=80)
+    display_name = serializers.CharField(min_length=2, max_length=80, validators=[refuse_invisible])
 
 
 class RegisterOutput(serializers.Serializer):
@@ -86,8 +88,7 @@ class MeOutput(serializers.ModelSerializer):
     def get_avatar(self, obj: User) -> str | None:
         if not obj.avatar:
             return None
-        request = self.context.get("request")
-        return request.build_absolute_uri(obj.avatar.url) if request else obj.avatar.url
+        return absolute(obj.avatar.url)
 
     @extend_schema_field(
         serializers.DictField(help_text=_("level 0-3, the reason for it and the record it was derived from"))
@@ -113,8 +114,12 @@ class LoginOutput(serializers.Serializer):
 
 
 class MeInput(serializers.Serializer):
-    display_name = serializers.CharField(min_length=2, max_length=80, required=False)
-    pen_name = serializers.CharField(max_length=80, required=False, allow_blank=True)
+    display_name = serializers.CharField(
+        min_length=2, max_length=80, required=False, validators=[refuse_invisible]
+    )
+    pen_name = serializers.CharField(
+        max_length=80, required=False, allow_blank=True, validators=[refuse_invisible]
+    )
     bio = serializers.CharField(max_length=1000, required=False, allow_blank=True)
     language = serializers.ChoiceField(
         choices=LANGUAGE_CHOICES,

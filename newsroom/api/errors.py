@@ -11,9 +11,10 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -85,6 +86,19 @@ _DRF_CODES: dict[type[exceptions.APIException], str] = {
 
 def error_body(code: str, message: Any, fields: dict[str, Any] | None = None, **extra: Any) -> dict[str, Any]:
     return {"error": {"code": code, "message": str(message), "fields": fields or {}, **extra}}
+
+
+def error_response(
+    code: str, message: Any, status: int, fields: dict[str, Any] | None = None, **extra: Any
+) -> HttpResponse:
+    """An error answered outside DRF's views (a middleware, a handler, django-axes) exactly as DRF answers one: the
+    same envelope, the same JSON (UTF-8, not \\u-escaped) and the same Content-Type."""
+    renderer = JSONRenderer()
+    return HttpResponse(
+        renderer.render(error_body(code, message, fields, **extra)),
+        status=status,
+        content_type=renderer.media_type,
+    )
 
 
 def _field_details(detail: Any) -> dict[str, Any]:

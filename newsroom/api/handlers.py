@@ -2,20 +2,25 @@
 envelope under /api/, and as plain pages elsewhere.
 
 DRF's exception handler covers errors raised inside API views; these cover the rest: a path that matches no
-route (`/api/v1/articles/abc/`), a body over DATA_UPLOAD_MAX_MEMORY_SIZE or with too many fields (413), a
-disallowed Host (400), and an unhandled error (500, still JSON for API clients).
+route (`/api/v1/articles/abc/`), a body over DATA_UPLOAD_MAX_MEMORY_SIZE or with too many fields (413, naming
+the limit), a disallowed Host (400), and an unhandled error (500, still JSON for API clients). They answer as DRF
+does (`error_response`): one envelope, one JSON encoding, one Content-Type for every error.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
+from django.template.defaultfilters import filesizeformat
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views import defaults
 
-from newsroom.api.errors import error_body
+from newsroom.api.errors import error_response
+from newsroom.api.inputs import paging_errors
 
 
 def _api(request: HttpRequest) -> bool:
@@ -24,24 +29,38 @@ def _api(request: HttpRequest) -> bool:
 
 def bad_request(request: HttpRequest, exception: Exception | None = None, **kwargs: Any) -> HttpResponse:
     if isinstance(exception, RequestDataTooBig | TooManyFieldsSent):
-        body = error_body("request_too_large", _("The request body is too large."))
-        if _api(request):
-            return JsonResponse(body, status=413)
-        return HttpResponse(body["error"]["message"], status=413, content_type="text/plain; charset=utf-8")
+        # in the reader's language even when a middleware before LocaleMiddleware read the query and failed
+        with translation.override(translation.get_language_from_request(request)):
+            return _too_large(request, exception)
     if _api(request):
-        return JsonResponse(error_body("bad_request", _("The request cannot be read.")), status=400)
+        return error_response("bad_request", _("The request cannot be read."), 400)
     return defaults.bad_request(request, exception)  # type: ignore[arg-type]
+
+
+def _too_large(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """413, saying which limit the request went over: the body's size, or the number of form fields."""
+    if isinstance(exception, TooManyFieldsSent):
+        limit = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+        message = _("The request has too many fields: at most %(limit)d are accepted.") % {"limit": limit}
+    else:
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        message = _("The request body is too large: at most %(size)s is accepted.") % {
+            "size": filesizeformat(limit)
+        }
+    if _api(request):
+        return error_response("request_too_large", message, 413, limit=limit)
+    return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None, **kwargs: Any) -> HttpResponse:
     if _api(request):
-        return JsonResponse(error_body("not_found", _("Not found.")), status=404)
+        return error_response("not_found", _("Not found."), 404)
     return defaults.page_not_found(request, exception)  # type: ignore[arg-type]
 
 
 def server_error(request: HttpRequest, **kwargs: Any) -> HttpResponse:
     if _api(request):
-        return JsonResponse(error_body("server_error", _("Something went wrong on our side.")), status=500)
+        return error_response("server_error", _("Something went wrong on our side."), 500)
     return defaults.server_error(request)
 
 
@@ -59,6 +78,27 @@ class RefuseNulCharacters:
         ):
             message = _("The request contains a NUL character.")
             if _api(request):
-                return JsonResponse(error_body("malformed_request", message), status=400)
+                return error_response("malformed_request", message, 400)
             return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
+
+
+class RefuseUnreadablePaging:
+    """On every API route, `page_size`, `limit` and `offset` are read one way (newsroom.api.inputs.paging_errors):
+    `-5`, `0`, `abc`, `1e3` or `٣` is a 400 `invalid` naming the parameter, on every list alike — not a default
+    page on one list and a 400 on another. Checked before any view, so that a new list cannot forget it; the
+    paginators check the same. After LocaleMiddleware: the messages are in the reader's language."""
+
+    def __init__(self, get_response: Any) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if _api(request):
+            errors = paging_errors(request.GET)
+            if errors:
+                fields = {
+                    name: [{"code": "invalid", "message": str(message)} for message in messages]
+                    for name, messages in errors.items()
+                }
+                return error_response("invalid", _("Some fields are invalid."), 400, fields)
         return self.get_response(request)

@@ -14,20 +14,21 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import parse_qs
 
 from django.db.models import Model, Q, QuerySet
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, inline_serializer
 from rest_framework import serializers
-from rest_framework.exceptions import ValidationError
-from rest_framework.pagination import BasePagination, CursorPagination, LimitOffsetPagination
+from rest_framework.exceptions import NotFound
+from rest_framework.pagination import BasePagination, Cursor, CursorPagination, LimitOffsetPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from newsroom.api.errors import ApplicationError
-from newsroom.api.inputs import query_int
+from newsroom.api.inputs import MAX_ID, check_paging, query_int, utc_datetime
+from newsroom.api.links import absolute_request_uri, on_site
 
 # --- keyset pagination -----------------------------------------------------------------------------------------
 
@@ -90,14 +91,13 @@ class Keyset:
             parts = raw.split("|")
             if len(parts) != (3 if self.merged else 2):
                 raise ValueError(raw)
-            at = parse_datetime(parts[0])
+            at = utc_datetime(parts[0], naive=None)  # in range, aware, in UTC; ValueError otherwise
             kind = parts[1] if self.merged else ""
             ident = int(parts[-1])
-            if at is None or at.tzinfo is None or kind not in self._rank or ident < 1:
+            if kind not in self._rank or not 1 <= ident <= MAX_ID:
                 raise ValueError(raw)
-            # in UTC: PostgreSQL refuses offsets beyond ±15:59 that ISO 8601 text may still carry
-            return Position(at.astimezone(UTC), ident, kind)
-        except (ValueError, OverflowError) as exc:  # UnicodeDecodeError and binascii.Error are ValueErrors
+            return Position(at, ident, kind)
+        except ValueError as exc:  # UnicodeDecodeError and binascii.Error are ValueErrors
             raise BadCursor() from exc
 
     def after(self, position: Position | None, kind: str = "") -> Q:
@@ -154,13 +154,14 @@ class CountFreeOffsetPagination(BasePagination):
 
     def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> list[Any]:
         self.request = request
+        check_paging(request)  # page_size 0 is a 400, as on every list
         self.limit = min(query_int(request, "page_size", default=self.page_size) or 1, self.max_page_size)
         self.offset = query_int(request, "offset", default=0) or 0
         rows, self.has_next = count_free_page(queryset, offset=self.offset, limit=self.limit)
         return rows
 
     def get_paginated_response(self, data: Any) -> Response:
-        url = self.request.build_absolute_uri()
+        url = absolute_request_uri(self.request)  # on SITE_URL, never on the request's Host
         following = replace_query_param(url, "offset", self.offset + self.limit) if self.has_next else None
         previous = None
         if self.offset:
@@ -173,29 +174,63 @@ class CountFreeOffsetPagination(BasePagination):
 
 
 class NewestFirstCursorPagination(CursorPagination):
-    """Keyset pagination on (published_at, id): stable under inserts, cost independent of depth."""
+    """Keyset pagination on (published_at, id): stable under inserts, cost independent of depth. Stricter than
+    DRF's: an unreadable `page_size` is a 400 (DRF falls back to the default), and so is a cursor that is not one
+    this pagination gave out — including one whose position is no time, or a time out of range once in UTC
+    (DRF answers 404, or lets the time reach the database: an OverflowError, a 500)."""
 
     ordering = ("-published_at", "-id")
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
 
+    def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> list[Any] | None:
+        check_paging(request)
+        page: list[Any] | None = super().paginate_queryset(queryset, request, view)
+        self.base_url = absolute_request_uri(request)  # DRF's is on the request's Host: links on SITE_URL
+        return page
+
+    def decode_cursor(self, request: Request) -> Cursor | None:
+        try:
+            cursor: Cursor | None = super().decode_cursor(request)
+        except NotFound:
+            raise BadCursor() from None
+        if cursor is None:
+            return cursor
+        try:
+            # DRF reads any base64 text as a cursor: one of ours holds `o`, `r` and `p`, and nothing else
+            tokens = parse_qs(
+                base64.b64decode(request.query_params[self.cursor_query_param]).decode(),
+                keep_blank_values=True,
+            )
+            if not tokens or not set(tokens) <= {"o", "r", "p"}:
+                raise ValueError(tokens)
+            if cursor.position is None:
+                return cursor
+            # the position is published_at (text; DRF's stubs say int): in UTC, as the pages themselves write it
+            position: Any = str(utc_datetime(str(cursor.position), naive=None))
+            return cursor._replace(position=position)
+        except ValueError:
+            raise BadCursor() from None
+
 
 class StrictLimitOffsetPagination(LimitOffsetPagination):
     """DRF's limit/offset pages, except that an unreadable `limit` or `offset` is a 400 naming the parameter
-    instead of being silently replaced by the default (a client asking for offset=-5 has a bug to learn of)."""
+    instead of being silently replaced by the default (a client asking for offset=-5 or limit=0 has a bug to
+    learn of)."""
 
     max_limit = 100
 
     def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> Any:
-        errors = {}
-        for name in (self.limit_query_param, self.offset_query_param):
-            raw = request.query_params.get(name)
-            if raw is not None and not (raw.isascii() and raw.isdigit()):
-                errors[name] = [_("A whole number of zero or more is required.")]
-        if errors:
-            raise ValidationError(errors, code="invalid")
+        check_paging(request)  # limit of 1 or more, offset of 0 or more (newsroom.api.inputs.paging_errors)
         return super().paginate_queryset(queryset, request, view)
+
+    # DRF builds the links on the request's Host: on SITE_URL here
+    def get_next_link(self) -> str | None:
+        return on_site(super().get_next_link())
+
+    def get_previous_link(self) -> str | None:
+        return on_site(super().get_previous_link())
 
 
 LIMIT_OFFSET_PARAMETERS = [

@@ -54,7 +54,7 @@ class FeedApi(APIView):
         paginator: Any = CountFreeOffsetPagination() if filters.q else NewestFirstCursorPagination()
         rows = paginator.paginate_queryset(selectors.feed_rows(filters), request, view=self)
         tags = selectors.tags_of([row["id"] for row in rows])
-        return paginator.get_paginated_response(feed_items(rows, tags, request))
+        return paginator.get_paginated_response(feed_items(rows, tags))
 
 
 class FeedArticleApi(APIView):

@@ -6,6 +6,10 @@
 - `cached_public` keeps the rendered response in the cache (Redis on the real stack) under the same key, so a
   new generation — bumped by `bump()` on publish, approved update, correction and retraction — invalidates
   every cached page at once without deleting anything.
+- What a cached answer is sent for must be all that made it: the key is the path, the query and the language,
+  and nothing else of the request goes into the answer. Absolute URLs come from SITE_URL (newsroom.api.links),
+  never from Host or X-Forwarded-*; the language comes from Accept-Language alone — the header the answer names
+  in Vary, so shared caches key on it too — not from the language cookie LocaleMiddleware would also read.
 """
 
 from __future__ import annotations
@@ -43,8 +47,15 @@ def bump() -> None:
         PublicationClock.objects.get_or_create(pk=1, defaults={"generation": 1, "changed_at": now})
 
 
+def reader_language(request: HttpRequest) -> str:
+    """The language of a public answer: from Accept-Language (Django's negotiation), never from the cookie."""
+    headers_only = HttpRequest()
+    headers_only.META = {"HTTP_ACCEPT_LANGUAGE": request.META.get("HTTP_ACCEPT_LANGUAGE", "")}
+    return translation.get_language_from_request(headers_only)
+
+
 def _variant(request: HttpRequest) -> str:
-    raw = f"{request.path}?{request.META.get('QUERY_STRING', '')}|{translation.get_language()}"
+    raw = f"{request.path}?{request.META.get('QUERY_STRING', '')}|{reader_language(request)}"
     return hashlib.blake2b(raw.encode(), digest_size=8).hexdigest()
 
 
@@ -96,7 +107,16 @@ def public(view: Callable[..., Any]) -> Callable[..., Any]:
         return response
 
     conditional = condition(etag_func=_etag, last_modified_func=_last_modified)(wrapped)
-    return wraps(view)(conditional)
+
+    @wraps(view)
+    def in_reader_language(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        if request.method in ("GET", "HEAD"):
+            language = reader_language(request)
+            translation.activate(language)  # LocaleMiddleware's Content-Language follows
+            request.LANGUAGE_CODE = language
+        return conditional(request, *args, **kwargs)
+
+    return in_reader_language
 
 
 def bump_after_commit() -> None:

@@ -13,15 +13,17 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.syndication.views import Feed
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, SyndicationFeed
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
+from newsroom.api.errors import error_response
 from newsroom.api.links import absolute
 from newsroom.api.pagination import BadCursor
+from newsroom.api.text import visible
 from newsroom.publishing.caching import public
 from newsroom.publishing.selectors import FeedFilters, corrections_and_retractions, feed
 from newsroom.publishing.views import KEYSET, media_src, summary_of
@@ -41,7 +43,7 @@ def _language() -> str:
 def article_categories(article: Article) -> list[str]:
     """The category's name in the reader's language, then the free tags."""
     names = [article.category.name_for(_language())] if article.category else []
-    return names + [tag.name for tag in article.tags.all()]
+    return [visible(name) for name in names + [tag.name for tag in article.tags.all()]]
 
 
 def author_url(author_id: int) -> str:
@@ -91,11 +93,11 @@ class _ArticleFeed(_Feed):
         return feed(self.filters(obj))[:FEED_SIZE]
 
     def item_title(self, item: Article) -> str:
-        return item.title
+        return visible(item.title)
 
     def item_description(self, item: Article) -> str:
         # RSS description and Atom summary are HTML to a feed reader: the plain-text summary is escaped
-        return escape(summary_of(item, words=80))
+        return escape(visible(summary_of(item, words=80)))
 
     def item_link(self, item: Article) -> str:
         return article_url(item)
@@ -107,7 +109,7 @@ class _ArticleFeed(_Feed):
         return item.published_at
 
     def item_author_name(self, item: Article) -> str:
-        return item.author.byline
+        return visible(item.author.byline)
 
     def item_author_link(self, item: Article) -> str:
         return author_url(item.author_id)
@@ -135,7 +137,7 @@ class CategoryRss(_ArticleFeed):
         return {"category": obj.slug}
 
     def title(self, obj: Category) -> str:
-        return f"{SITE_NAME}: {obj.name_for(_language())}"
+        return f"{SITE_NAME}: {visible(obj.name_for(_language()))}"
 
     def link(self, obj: Category) -> str:
         return absolute(reverse("web-category", kwargs={"category": obj.slug}))
@@ -164,7 +166,7 @@ class AuthorRss(_ArticleFeed):
         return {"author_id": obj.pk}
 
     def title(self, obj: Any) -> str:
-        return f"{SITE_NAME}: {obj.byline}"
+        return f"{SITE_NAME}: {visible(obj.byline)}"
 
     def link(self, obj: Any) -> str:
         return author_url(obj.pk)
@@ -202,8 +204,8 @@ class CorrectionsAtom(_Feed):
 
     def item_title(self, item: dict) -> str:
         if item["kind"] == "retraction":
-            return _("Retraction: %(title)s") % {"title": item["article"].title}
-        return _("Correction: %(title)s") % {"title": item["article"].title}
+            return _("Retraction: %(title)s") % {"title": visible(item["article"].title)}
+        return _("Correction: %(title)s") % {"title": visible(item["article"].title)}
 
     def item_description(self, item: dict) -> str:
         return escape(item["text"])  # plain text from the editor, HTML to the reader
@@ -231,11 +233,11 @@ def json_item(article: Article) -> dict[str, Any]:
     item: dict[str, Any] = {
         "id": article_id_url(article),
         "url": article_url(article),
-        "title": article.title,
+        "title": visible(article.title),
         "content_html": article.body_html,
-        "summary": summary_of(article, words=80),
+        "summary": visible(summary_of(article, words=80)),
         "date_published": article.published_at.isoformat() if article.published_at else None,
-        "authors": [{"name": article.author.byline, "url": author_url(article.author_id)}],
+        "authors": [{"name": visible(article.author.byline), "url": author_url(article.author_id)}],
         "tags": article_categories(article),
         "language": article.language,
     }
@@ -249,8 +251,8 @@ def json_feed(request: HttpRequest) -> HttpResponse:
     """Newest first, FEED_SIZE a page; `next_url` continues with a keyset cursor (`?before=`)."""
     try:
         articles, next_cursor = KEYSET.page(feed(), request.GET.get("before"), FEED_SIZE)
-    except BadCursor:
-        raise Http404() from None
+    except BadCursor as exc:  # a 400 in the API's error envelope: this feed is JSON too
+        return error_response(exc.code, exc.message, exc.status)
     feed_url = absolute(reverse("feed-json"))
     data: dict[str, Any] = {
         "version": "https://jsonfeed.org/version/1.1",

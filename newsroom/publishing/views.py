@@ -176,7 +176,8 @@ def not_found(request: HttpRequest) -> Any:
 
 
 def _bad_cursor(request: HttpRequest) -> Any:
-    page = Page(title=_("Page not found"), description="", canonical=absolute(request.path), robots="noindex")
+    """A 400 page: `?before=` is not a cursor these pages gave out (not a time, or one out of range)."""
+    page = Page(title=_("Invalid link"), description="", canonical=absolute(request.path), robots="noindex")
     message = _("The cursor is not valid; start again from the first page.")
     return _render(request, "publishing/not_found.html", page, {"message": message}, status=400)
 

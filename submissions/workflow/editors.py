@@ -41,7 +41,7 @@ from submissions.policy import (
 )
 from submissions.revisions import snapshot
 from submissions.selectors import article_get_for_actor
-from submissions.services import apply_fields
+from submissions.services import apply_fields, render_body
 from submissions.signals import article_published, article_submitted
 from submissions.slugs import unique_slug
 from submissions.states import Action, RevisionKind, Status
@@ -83,23 +83,24 @@ def article_checks_completed(
     return article
 
 
-@transaction.atomic
 def article_edit(*, actor: User, article_id: int, expected_version: int | None, **fields: Any) -> Article:
     """An editor's edit of an article in review: a new revision (the author sees it as a diff) that becomes the
     one under review and, once approved, the published text. Same If-Match rule as the author's edits."""
-    article = _locked(actor, article_id)
-    require_editor(actor, article)
-    if expected_version is not None and expected_version != article.version:
-        raise PreconditionFailed(version=article.version)
-    require_state(article, Action.EDIT, frozenset({Status.IN_REVIEW}))
-    changed = apply_fields(article, fields)
-    if changed:
-        revision = snapshot(article, kind=RevisionKind.EDIT, actor=actor, changed=changed)
-        article.current_revision = revision
-        article.save(update_fields=["current_revision"])
-        record_event(article=article, actor=actor, action=Action.EDIT, data={"revision": revision.number})
-        # the edited text is checked too, so that the findings shown are those of the text under review
-        after_commit(article_submitted, article_id=article.pk, revision_id=revision.pk)
+    body_html = render_body(fields)  # before the transaction: no lock is held while a long body renders
+    with transaction.atomic():
+        article = _locked(actor, article_id)
+        require_editor(actor, article)
+        if expected_version is not None and expected_version != article.version:
+            raise PreconditionFailed(version=article.version)
+        require_state(article, Action.EDIT, frozenset({Status.IN_REVIEW}))
+        changed = apply_fields(article, fields, body_html=body_html)
+        if changed:
+            revision = snapshot(article, kind=RevisionKind.EDIT, actor=actor, changed=changed)
+            article.current_revision = revision
+            article.save(update_fields=["current_revision"])
+            record_event(article=article, actor=actor, action=Action.EDIT, data={"revision": revision.number})
+            # the edited text is checked too, so that the findings shown are those of the text under review
+            after_commit(article_submitted, article_id=article.pk, revision_id=revision.pk)
     return article
 
 

@@ -1,5 +1,5 @@
 """The shared pagers and URL builders of newsroom.api: keyset cursors keep the formats clients already hold,
-count-free offset pages, absolute URLs on SITE_URL or on the request's host, and the article's addresses."""
+count-free offset pages, absolute URLs on SITE_URL (never on the request's host), and the article's addresses."""
 
 import base64
 from datetime import UTC, datetime, timedelta, timezone
@@ -8,7 +8,7 @@ import pytest
 from django.test import RequestFactory
 from django.urls import reverse
 
-from newsroom.api.links import absolute, origin
+from newsroom.api.links import absolute, absolute_request_uri, on_site, origin
 from newsroom.api.pagination import BadCursor, Keyset, Position, count_free_page
 from submissions.links import article_api_url, article_id_url, article_url
 from submissions.models import Article
@@ -70,14 +70,17 @@ def test_count_free_pages_ask_for_one_row_more():
     assert count_free_page(list(range(40)), offset=20, limit=20) == (list(range(20, 40)), False)
 
 
-def test_absolute_urls_are_on_site_url_or_on_the_requests_host(settings):
+def test_absolute_urls_are_on_site_url_never_on_the_requests_host(settings):
     settings.SITE_URL = "https://news.example.org"
-    request = RequestFactory().get("/api/v1/feed/", HTTP_HOST="api.example.org")
     settings.ALLOWED_HOSTS = ["api.example.org"]
+    request = RequestFactory().get("/api/v1/feed/?page_size=2", HTTP_HOST="api.example.org:6666")
     assert absolute("/media/a.jpg") == "https://news.example.org/media/a.jpg"
-    assert absolute("/media/a.jpg", request) == "http://api.example.org/media/a.jpg"
-    assert absolute("https://cdn.example.net/a.jpg", request) == "https://cdn.example.net/a.jpg"
-    assert (origin(), origin(request)) == ("https://news.example.org", "http://api.example.org")
+    assert absolute("https://cdn.example.net/a.jpg") == "https://cdn.example.net/a.jpg"  # another storage's
+    assert origin() == "https://news.example.org"
+    assert absolute_request_uri(request) == "https://news.example.org/api/v1/feed/?page_size=2"
+    # what DRF's paginations build on the request's host, moved to SITE_URL
+    assert on_site(request.build_absolute_uri()) == "https://news.example.org/api/v1/feed/?page_size=2"
+    assert on_site(None) is None
 
 
 def test_the_article_addresses(settings):

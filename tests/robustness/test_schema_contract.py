@@ -67,7 +67,7 @@ def test_the_avatar_url_is_absolute(api, contributor, settings, tmp_path):
     upload = SimpleUploadedFile("me.png", out.getvalue(), content_type="image/png")
     response = api(contributor).put("/api/v1/me/avatar/", {"avatar": upload}, format="multipart")
     assert response.status_code == 200, response.content
-    assert response.json()["avatar"].startswith("http://testserver/media/avatars/")
+    assert response.json()["avatar"].startswith(f"{settings.SITE_URL}/media/avatars/")  # never the Host
     conforms("/api/v1/me/avatar/", "put", response)
     conforms("/api/v1/me/", "get", api(contributor).get("/api/v1/me/"))
 
