@@ -9,6 +9,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from newsroom.api.text import visible
+
 
 def normalize_email(email: str) -> str:
     """E-mail addresses are compared case-insensitively; we store them lower-cased and trimmed."""
@@ -104,11 +106,13 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @staticmethod
     def byline_of(pen_name: str, display_name: str, deleted_at: Any) -> str:
+        """Without invisible characters (newsroom.api.text): a name stored before they were refused, or written in
+        the admin, reaches no page, feed or API answer with a text-direction control."""
         if pen_name:
-            return pen_name
+            return visible(pen_name)
         if deleted_at is not None:
             return str(_("former contributor"))
-        return display_name
+        return visible(display_name)
 
     def get_full_name(self) -> str:
         return self.display_name

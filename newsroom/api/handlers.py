@@ -83,22 +83,55 @@ class RefuseNulCharacters:
         return self.get_response(request)
 
 
+WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def _handles(view: Any, method: str) -> bool:
+    """Whether the view answers `method` with a handler of its own (not DRF's 405)."""
+    name = method.lower()
+    actions = getattr(view, "actions", None)  # a viewset's route: the methods it was bound to
+    if actions is not None:
+        return name in actions
+    cls = getattr(view, "cls", None) or getattr(view, "view_class", None)
+    if cls is None:
+        return True  # a function view: assume it does, and refuse the write before it runs
+    return name in getattr(cls, "http_method_names", ()) and hasattr(cls, name)
+
+
 class RefuseUnreadablePaging:
     """On every API route, `page_size`, `limit` and `offset` are read one way (newsroom.api.inputs.paging_errors):
     `-5`, `0`, `abc`, `1e3` or `٣` is a 400 `invalid` naming the parameter, on every list alike — not a default
-    page on one list and a 400 on another. Checked before any view, so that a new list cannot forget it; the
-    paginators check the same. After LocaleMiddleware: the messages are in the reader's language."""
+    page on one list and a 400 on another, so that a new list cannot forget it (the paginators check the same).
+
+    The refusal keeps the order of every other answer: who may ask, and how, comes before what was asked. The view
+    runs first, and its own refusal stands (401 without credentials, 403, 404, 405 for a method it has no handler
+    for, 429); only an answer that would have succeeded becomes the 400. Reads change nothing, so running them
+    costs only the work. A write the view does handle is refused before it runs: it must not take effect under a
+    parameter the server cannot read. After LocaleMiddleware: the messages are in the reader's language."""
 
     def __init__(self, get_response: Any) -> None:
         self.get_response = get_response
 
+    @staticmethod
+    def _errors(request: HttpRequest) -> dict[str, list[Any]]:
+        return paging_errors(request.GET) if _api(request) else {}
+
+    @staticmethod
+    def _refusal(errors: dict[str, list[Any]]) -> HttpResponse:
+        fields = {
+            name: [{"code": "invalid", "message": str(message)} for message in messages]
+            for name, messages in errors.items()
+        }
+        return error_response("invalid", _("Some fields are invalid."), 400, fields)
+
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if _api(request):
-            errors = paging_errors(request.GET)
+        response = self.get_response(request)
+        errors = self._errors(request) if response.status_code < 400 else {}
+        return self._refusal(errors) if errors else response
+
+    def process_view(self, request: HttpRequest, view: Any, args: Any, kwargs: Any) -> HttpResponse | None:
+        if request.method in WRITES and _handles(view, request.method):
+            errors = self._errors(request)
             if errors:
-                fields = {
-                    name: [{"code": "invalid", "message": str(message)} for message in messages]
-                    for name, messages in errors.items()
-                }
-                return error_response("invalid", _("Some fields are invalid."), 400, fields)
-        return self.get_response(request)
+                return self._refusal(errors)
+        return None

@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from newsroom.accounts.models import User
 from newsroom.api.links import absolute, origin
+from newsroom.api.text import visible
 from submissions.links import article_api_path, article_api_url
 from submissions.media_apis import MediaOutput
 from submissions.models import Article, Media
@@ -19,7 +20,26 @@ DISCLAIMER = _(
 )
 
 
+class VisibleCharField(serializers.CharField):
+    """A public text without invisible characters (newsroom.api.text.visible): what was stored before they were
+    refused, or written in the admin, reaches the app as the pages and feeds show it."""
+
+    def to_representation(self, value: Any) -> str:
+        return visible(super().to_representation(value))
+
+
+@extend_schema_field(str)
+class VisibleTagField(serializers.RelatedField):
+    """A tag's name, as VisibleCharField shows a text."""
+
+    def to_representation(self, value: Any) -> str:
+        return visible(value.name)
+
+
 class PublicMediaOutput(MediaOutput):
+    caption = VisibleCharField(read_only=True)
+    credit = VisibleCharField(read_only=True)
+
     class Meta(MediaOutput.Meta):
         fields = ["id", "url", "width", "height", "caption", "credit", "sizes"]
         read_only_fields = fields
@@ -29,9 +49,9 @@ class FeedItemOutput(serializers.ModelSerializer):
     category = serializers.SerializerMethodField()
     author = serializers.CharField(source="author.byline")
     author_id = serializers.IntegerField()
-    tags: serializers.SlugRelatedField = serializers.SlugRelatedField(
-        slug_field="name", many=True, read_only=True
-    )
+    title = VisibleCharField(read_only=True)
+    lead = VisibleCharField(read_only=True)
+    tags = VisibleTagField(many=True, read_only=True)
     cover = PublicMediaOutput(allow_null=True, read_only=True)
     url = serializers.SerializerMethodField()
 
@@ -84,8 +104,8 @@ def feed_items(rows: list[dict[str, Any]], tags: dict[int, list[str]]) -> list[d
                 "url": url_of(storage.url(row["cover__file"])),
                 "width": row["cover__width"],
                 "height": row["cover__height"],
-                "caption": row["cover__caption"],
-                "credit": row["cover__credit"],
+                "caption": visible(row["cover__caption"]),
+                "credit": visible(row["cover__credit"]),
                 "sizes": {
                     key: {
                         "url": url_of(storage.url(entry["name"])),
@@ -99,14 +119,14 @@ def feed_items(rows: list[dict[str, Any]], tags: dict[int, list[str]]) -> list[d
         items.append(
             {
                 "slug": row["slug"],
-                "title": row["title"],
-                "lead": row["lead"],
+                "title": visible(row["title"]),
+                "lead": visible(row["lead"]),
                 "language": row["language"],
                 "category": {
                     "slug": row["category__slug"],
                     "name": row["category__name_en"] if english else row["category__name_ru"],
                 },
-                "tags": tags.get(row["id"], []),
+                "tags": [visible(tag) for tag in tags.get(row["id"], [])],
                 "region": row["region"],
                 "author": User.byline_of(
                     row["author__pen_name"], row["author__display_name"], row["author__deleted_at"]
@@ -128,7 +148,7 @@ class PublicCorrectionOutput(serializers.Serializer):
 class PublicSourceOutput(serializers.Serializer):
     kind = serializers.CharField()
     url = serializers.CharField()
-    description = serializers.CharField()
+    description = VisibleCharField()
 
 
 class ProvenanceOutput(serializers.Serializer):
@@ -171,7 +191,8 @@ class FeedArticleOutput(FeedItemOutput):
             "own_reporting": not obj.has_third_party_material,
             "third_party_material": obj.has_third_party_material,
             "sources": [
-                {"kind": s.kind, "url": s.url, "description": s.description} for s in obj.sources.all()
+                {"kind": s.kind, "url": s.url, "description": visible(s.description)}
+                for s in obj.sources.all()
             ],
             "disclaimer": str(DISCLAIMER),
         }

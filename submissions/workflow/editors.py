@@ -184,13 +184,41 @@ def _require_final_approval_allowed(actor: User, article: Article) -> None:
         raise StageSignerCannotApprove()
 
 
-@transaction.atomic
+def _pending_body_html(article_id: int) -> tuple[int, str | None] | None:
+    """The pending update's body rendered before any lock is taken (see render_body): (revision id, its HTML, or
+    None when the body is the live one), or None when no update is pending. Read without a lock: used only if
+    the same revision is still pending once the row is locked (a revision never changes)."""
+    row = (
+        Article.objects.filter(pk=article_id, pending_revision__isnull=False)
+        .values_list("pending_revision_id", "pending_revision__body", "body")
+        .first()
+    )
+    if row is None:
+        return None
+    revision_id, body, live = row
+    return revision_id, render_body({"body": body}, current_body=live)
+
+
 def article_approve(
     *, actor: User, article_id: int, publish_at: datetime | None = None, note: str = ""
 ) -> Article:
     """Approves for publication at `publish_at`, or now (published in the same transaction). A junior editor's
     approval is a first approval: the article stays in review, released, until an editor gives the second.
-    On a published article with a pending update, approves the update (the live text changes)."""
+    On a published article with a pending update, approves the update (the live text changes): its body is
+    rendered before the transaction, so that no lock is held while it renders."""
+    pending = _pending_body_html(article_id)
+    with transaction.atomic():
+        return _approve(actor, article_id, publish_at=publish_at, note=note, pending=pending)
+
+
+def _approve(
+    actor: User,
+    article_id: int,
+    *,
+    publish_at: datetime | None,
+    note: str,
+    pending: tuple[int, str | None] | None,
+) -> Article:
     article = _locked(actor, article_id)
     require_editor(actor, article)
     if not has_pending_update(article):
@@ -204,7 +232,8 @@ def article_approve(
         record_event(article=article, actor=actor, action=Action.PRE_APPROVE, message=note, data=proposed)
         return article
     if has_pending_update(article):
-        event = _approve_update(article, actor, note=note)
+        body_html = pending[1] if pending and pending[0] == article.pending_revision_id else None
+        event = _approve_update(article, actor, note=note, body_html=body_html)
         decided(article, actor, Action.UPDATE_APPROVE, event)
         return article
     _require_final_approval_allowed(actor, article)
@@ -310,10 +339,12 @@ def article_correct(*, actor: User, article_id: int, text: str) -> Correction:
     return correction
 
 
-def _approve_update(article: Article, actor: User, *, note: str) -> ArticleEvent:
+def _approve_update(
+    article: Article, actor: User, *, note: str, body_html: str | None = None
+) -> ArticleEvent:
     revision = article.pending_revision
     assert revision is not None
-    apply_fields(article, {name: getattr(revision, name) for name in UPDATE_FIELDS})
+    apply_fields(article, {name: getattr(revision, name) for name in UPDATE_FIELDS}, body_html=body_html)
     article.current_revision = revision
     article.save(update_fields=["current_revision"])
     event = close_update(

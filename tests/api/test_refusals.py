@@ -143,6 +143,26 @@ def test_every_unreadable_paging_parameter_is_named(api, contributor, query):
     )
 
 
+def test_credentials_are_asked_for_before_paging_is_read(api, contributor):
+    # who may ask comes before what was asked: without credentials a private list is a 401, whatever the paging
+    response = api().get("/api/v1/articles/?limit=0&offset=0")
+    assert response.status_code == 401 and error_code(response) == "not_authenticated"
+
+
+def test_a_write_with_unreadable_paging_is_refused_before_it_takes_effect(api, contributor):
+    response = api(contributor).post(
+        "/api/v1/articles/?page_size=0", {"title": "Заметка", "body": "Текст"}, format="json"
+    )
+    assert response.status_code == 400 and error_code(response) == "invalid"
+    assert not contributor.articles.exists()
+
+
+def test_a_method_the_route_has_no_handler_for_is_a_405_whatever_the_paging(api, contributor):
+    for method in ("trace", "delete"):
+        response = getattr(api(contributor), method)("/api/v1/articles/?limit=0")
+        assert response.status_code == 405, method
+
+
 def test_a_page_size_over_the_maximum_is_the_maximum(api, published):
     response = api().get("/api/v1/feed/", {"page_size": "1000"})
     assert response.status_code == 200 and len(response.json()["results"]) == 1

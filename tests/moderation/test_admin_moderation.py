@@ -399,3 +399,23 @@ def test_review_stages_and_conflicts_for_chief_editors(as_user, editor, chief):
 def test_category_sla_is_editable_in_the_list(as_user, chief):
     page = as_user(chief).get("/admin/submissions/category/")
     assert page.status_code == 200 and b"sla_hours" in page.content
+
+
+@pytest.mark.parametrize(
+    "when, read",
+    [
+        ("0001-01-01T00:00", Status.PUBLISHED),  # before year 1 in UTC: in the past, so published at once
+        ("9999-12-31T23:59", Status.SCHEDULED),  # the last minute datetime holds, never an overflow
+        ("10000-01-01T00:00", None),
+        ("2026-13-40T25:00", None),
+    ],
+)
+def test_a_publication_time_out_of_range_is_a_form_error_not_a_500(as_user, editor, in_review, when, read):
+    article = in_review()
+    answer = act(as_user(editor), "approve_at", [article], follow=False, publish_at=when, note="")
+    fresh = Article.objects.get(pk=article.pk)
+    if read:
+        assert answer.status_code == 302 and fresh.status == read
+    else:  # the form again, with the error on the field, and nothing decided
+        assert answer.status_code == 200 and "publish_at" in answer.context["form"].errors
+        assert fresh.status == Status.IN_REVIEW

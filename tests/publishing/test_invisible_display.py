@@ -90,3 +90,14 @@ def test_json_feed(client, article):
     _assert_clean(response.content)
     item = response.json()["items"][0]
     assert item["title"] == SHOWN and item["authors"][0]["name"] == "Анна авортеП" and "пожар" in item["tags"]
+
+
+def test_the_json_api_feed_article_and_author(client, article):
+    for path in ("/api/v1/feed/", f"/api/v1/feed/{article.slug}/", f"/api/v1/authors/{article.author_id}/"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        _assert_clean(response.content)
+    item = client.get("/api/v1/feed/").json()["results"][0]
+    assert item["title"] == SHOWN and item["author"] == "Анна авортеП" and item["tags"] == ["пожар"]
+    page = client.get(f"/api/v1/feed/{article.slug}/").json()
+    assert page["media"][0]["caption"] == "Сквер" and page["media"][0]["credit"] == "Фото"

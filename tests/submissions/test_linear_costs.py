@@ -200,3 +200,15 @@ def test_editors_edits_render_before_the_transaction(
     )
     assert edited.body_html == "<p><em>правка</em></p>\n"
     assert renders_seen == [False]
+
+
+def test_an_approved_update_renders_before_the_transaction(
+    contributor: Any, editor: Any, renders_seen: list[bool]
+) -> None:
+    article = submitted(contributor, body="исходный текст")
+    workflow.article_approve(actor=editor, article_id=article.pk)
+    workflow.article_propose_update(actor=contributor, article_id=article.pk, body="*дополнено*")
+    renders_seen.clear()
+    live = workflow.article_approve(actor=editor, article_id=article.pk)
+    assert live.body == "*дополнено*" and live.body_html == "<p><em>дополнено</em></p>\n"
+    assert renders_seen == [False]
