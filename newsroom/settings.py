@@ -70,11 +70,13 @@ INSTALLED_APPS = [
     "axes",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_htmx",
     "newsroom.api",
     "newsroom.accounts",
     "submissions",
     "moderation",
     "newsroom.publishing",
+    "newsroom.studio",
     "newsroom.channels",
 ]
 
@@ -91,6 +93,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",  # request.htmx: a studio view answers a fragment to htmx, a page otherwise
     "newsroom.adminkit.AdminTimeFilters",  # ?created_at__gte=9999-12-31T23:59:59-23:59 on any changelist: 400
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # last: turns a login that axes refused into our 429 answer (AXES_LOCKOUT_CALLABLE), for the admin too
@@ -98,6 +101,10 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "newsroom.urls"
+# the site's own sign-in page (newsroom.accounts.web); the admin keeps its own
+LOGIN_URL = "account-login"
+LOGIN_REDIRECT_URL = "studio-home"
+CSRF_FAILURE_VIEW = "newsroom.accounts.web.csrf_failure"
 WSGI_APPLICATION = "newsroom.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
 # axes first: it refuses a locked-out (e-mail, IP) pair before any password is checked
@@ -116,6 +123,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "newsroom.accounts.context.member",  # the header's name, "Мои материалы", unread count
             ],
         },
     },

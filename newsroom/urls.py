@@ -29,6 +29,9 @@ urlpatterns = [
     path("reset-password/", reset_password_page, name="reset-password"),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    # people: the account pages and the contributors' studio
+    path("", include("newsroom.accounts.web_urls")),
+    path("", include("newsroom.studio.urls")),
     # readers: HTML pages, feeds, sitemap.xml, robots.txt
     path("", include("newsroom.publishing.web_urls")),
 ]

@@ -8,8 +8,10 @@
   every cached page at once without deleting anything.
 - What a cached answer is sent for must be all that made it: the key is the path, the query and the language,
   and nothing else of the request goes into the answer. Absolute URLs come from SITE_URL (newsroom.api.links),
-  never from Host or X-Forwarded-*; the language comes from Accept-Language alone — the header the answer names
-  in Vary, so shared caches key on it too — not from the language cookie LocaleMiddleware would also read.
+  never from Host or X-Forwarded-*. The language is the one chosen with the site's switch (Django's language
+  cookie) or else Accept-Language: the answer names both in Vary, so shared caches key on them too.
+- Only guests share answers. A signed-in member's page names them in its header (newsroom.accounts.context), so
+  it is rendered for them alone: no shared cache, no 304 from the public clock, `Cache-Control: private`.
 """
 
 from __future__ import annotations
@@ -48,10 +50,19 @@ def bump() -> None:
 
 
 def reader_language(request: HttpRequest) -> str:
-    """The language of a public answer: from Accept-Language (Django's negotiation), never from the cookie."""
+    """The language of a public answer: the one chosen with the site's switch (the language cookie, if it names
+    one of ours), else Accept-Language (Django's negotiation). Nothing else of the request."""
     headers_only = HttpRequest()
     headers_only.META = {"HTTP_ACCEPT_LANGUAGE": request.META.get("HTTP_ACCEPT_LANGUAGE", "")}
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+    if chosen in {code for code, _name in settings.LANGUAGES}:
+        headers_only.COOKIES = {settings.LANGUAGE_COOKIE_NAME: chosen}
     return translation.get_language_from_request(headers_only)
+
+
+def _member(request: HttpRequest) -> bool:
+    user = getattr(request, "user", None)
+    return user is not None and user.is_authenticated
 
 
 def _variant(request: HttpRequest) -> str:
@@ -88,6 +99,11 @@ def public(view: Callable[..., Any]) -> Callable[..., Any]:
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         if request.method not in ("GET", "HEAD"):
             return view(request, *args, **kwargs)
+        if _member(request):  # their own header: rendered for them alone
+            response = view(request, *args, **kwargs)
+            patch_cache_control(response, private=True, no_cache=True)
+            patch_vary_headers(response, ["Cookie"])
+            return response
         key = f"public:{_stamp(request)}:{_variant(request)}"
         cached = cache.get(key)
         if cached is not None:
@@ -103,10 +119,13 @@ def public(view: Callable[..., Any]) -> Callable[..., Any]:
                     settings.PUBLIC_CACHE_SECONDS,
                 )
         patch_cache_control(response, public=True, max_age=settings.PUBLIC_MAX_AGE)
-        patch_vary_headers(response, ["Accept-Language"])
+        patch_vary_headers(response, ["Accept-Language", "Cookie"])
         return response
 
-    conditional = condition(etag_func=_etag, last_modified_func=_last_modified)(wrapped)
+    shared = condition(etag_func=_etag, last_modified_func=_last_modified)(wrapped)
+
+    def conditional(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        return wrapped(request, *args, **kwargs) if _member(request) else shared(request, *args, **kwargs)
 
     @wraps(view)
     def in_reader_language(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:

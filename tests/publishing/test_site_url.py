@@ -233,18 +233,40 @@ def test_no_route_answers_with_the_requests_host_nor_caches_it(api, client, worl
 
 
 def test_the_language_of_a_cached_page_is_the_one_its_vary_header_names(client, world, settings):
-    """Public answers vary by Accept-Language and say so; the language cookie, which a shared cache does not key
-    on, does not choose their language."""
+    """Public answers vary by Accept-Language and by the language chosen with the site's switch (the cookie), and
+    say so: a cached answer in one language is never served for the other."""
     english = client.get("/", HTTP_ACCEPT_LANGUAGE="en")
     assert english["Content-Language"] == "en"
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert {"Accept-Language", "Cookie"} <= {v.strip() for v in english["Vary"].split(",")}
     russian = client.get("/", HTTP_ACCEPT_LANGUAGE="ru")
-    assert russian.status_code == 200
-    assert russian["Content-Language"] == "ru"
-    assert "Accept-Language" in russian["Vary"]
-    assert russian.content != english.content
+    assert russian["Content-Language"] == "ru" and russian.content != english.content
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the switch: it wins over the browser's language
+    chosen = client.get("/", HTTP_ACCEPT_LANGUAGE="ru")
+    assert chosen["Content-Language"] == "en" and chosen.content == english.content
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "xx"  # not one of ours: the browser's language
+    assert client.get("/", HTTP_ACCEPT_LANGUAGE="ru").content == russian.content
     feed = client.get("/api/v1/feed/", HTTP_ACCEPT_LANGUAGE="ru")
     assert feed.json()["results"][0]["category"]["name"] == world["category"].name_ru
+
+
+def test_the_language_switch_remembers_the_choice_and_goes_back_on_this_site_only(client, world, settings):
+    back = client.get("/language/en/", {"next": "/search/?q=сквер"})
+    assert back.status_code == 302 and back["Location"] == "/search/?q=%D1%81%D0%BA%D0%B2%D0%B5%D1%80"
+    assert back.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+    assert client.get("/")["Content-Language"] == "en"
+    assert client.get("/language/ru/", {"next": "https://evil.example/"})["Location"] == "/"
+    assert client.get("/language/de/").status_code == 404
+
+
+def test_a_members_page_is_their_own_never_shared(client, world, contributor):
+    guest = client.get("/")
+    assert "public" in guest["Cache-Control"]
+    client.force_login(contributor)
+    page = client.get("/")
+    assert "private" in page["Cache-Control"] and "public" not in page["Cache-Control"]
+    assert f'/account/">{contributor.byline}</a>' in page.content.decode()
+    client.logout()
+    assert '/account/">' not in client.get("/").content.decode()
 
 
 def test_the_https_redirect_of_production_goes_to_site_url(tmp_path):

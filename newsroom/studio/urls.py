@@ -1,0 +1,14 @@
+"""The contributors' studio (newsroom.studio.views)."""
+
+from django.urls import path
+
+from newsroom.studio import editor_track, views
+
+urlpatterns = [
+    path("studio/", views.home, name="studio-home"),
+    path("studio/new/", views.new, name="studio-new"),
+    path("studio/<id:article_id>/", views.edit, name="studio-edit"),
+    path("studio/<id:article_id>/timeline/", views.timeline, name="studio-timeline"),
+    path("studio/notifications/", views.notifications, name="studio-notifications"),
+    path("studio/editor-track/", editor_track.page, name="studio-editor-track"),
+]
