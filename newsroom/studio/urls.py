@@ -1,8 +1,8 @@
 """The contributors' studio (newsroom.studio.views)."""
 
-from django.urls import path
+from django.urls import include, path
 
-from newsroom.studio import editor_track, views
+from newsroom.studio import views
 
 urlpatterns = [
     path("studio/", views.home, name="studio-home"),
@@ -10,5 +10,5 @@ urlpatterns = [
     path("studio/<id:article_id>/", views.edit, name="studio-edit"),
     path("studio/<id:article_id>/timeline/", views.timeline, name="studio-timeline"),
     path("studio/notifications/", views.notifications, name="studio-notifications"),
-    path("studio/editor-track/", editor_track.page, name="studio-editor-track"),
+    path("", include("newsroom.studio.editor_track_urls")),
 ]
