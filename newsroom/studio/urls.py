@@ -8,7 +8,6 @@ urlpatterns = [
     path("studio/", views.home, name="studio-home"),
     path("studio/new/", views.new, name="studio-new"),
     path("studio/<id:article_id>/", views.edit, name="studio-edit"),
-    path("studio/<id:article_id>/timeline/", views.timeline, name="studio-timeline"),
-    path("studio/notifications/", views.notifications, name="studio-notifications"),
+    path("", include("newsroom.studio.followup_urls")),
     path("", include("newsroom.studio.editor_track_urls")),
 ]

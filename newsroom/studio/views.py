@@ -7,4 +7,4 @@ def _todo(request: HttpRequest, **kwargs: object) -> HttpResponse:
     raise Http404
 
 
-home = new = edit = timeline = notifications = _todo
+home = new = edit = _todo
