@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 DEPLOY_ENV := NEWSROOM_MODE=production SECRET_KEY=$$($(PY) -c 'import secrets;print(secrets.token_urlsafe(64))') \
 	ALLOWED_HOSTS=news.example.org EMAIL_URL=smtp+tls://mailer:secret@mail.example.org:587 NEWSROOM_VAR_DIR=$$(mktemp -d)
 
-.PHONY: run test lint fmt venv clean worker beat compose-check bench robustness
+.PHONY: axe run test lint fmt venv clean worker beat compose-check bench robustness
 
 venv: $(STAMP)
 $(STAMP): pyproject.toml
@@ -23,8 +23,15 @@ run: venv
 	@scripts/run
 
 ## test: the whole suite; service tests skip on a bare machine, run with DATABASE_URL/REDIS_URL set
-test: venv
+test: venv axe
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# axe-core for the browser tests' accessibility checks, when npm is there (without it those checks skip, saying so)
+AXE := tests/browser/axe/node_modules/axe-core/axe.min.js
+axe: $(AXE)
+$(AXE): tests/browser/axe/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --prefix tests/browser/axe --no-audit --no-fund --silent; \
+	else echo "npm not found: the accessibility checks will be skipped"; fi
 
 ## lint: ruff, mypy, import contracts, migrations up to date, deploy checks with production settings
 lint: venv

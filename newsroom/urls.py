@@ -40,5 +40,6 @@ urlpatterns = [
 urlpatterns.append(re_path(r"^media/(?P<path>.+)$", media_file, name="media"))
 
 handler400 = "newsroom.api.handlers.bad_request"
+handler403 = "newsroom.api.handlers.permission_denied"
 handler404 = "newsroom.api.handlers.not_found"
 handler500 = "newsroom.api.handlers.server_error"

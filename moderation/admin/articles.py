@@ -157,29 +157,6 @@ class ArticleAdmin(ModerationAdmin):
     search_fields = ["title", "lead"]
     list_select_related = ["category", "author"]
     ordering = ["-submitted_at", "-id"]
-    readonly_fields = (
-        "review_checks",
-        "review_diff",
-        "author",
-        "status",
-        "slug",
-        "risk_score",
-        "current_revision",
-        "pending_revision",
-        "claimed_by",
-        "claim_expires_at",
-        "due_at",
-        "is_appeal",
-        "first_approved_by",
-        "submitted_at",
-        "publish_at",
-        "published_at",
-        "retracted_at",
-        "reject_reason",
-        "retraction_reason",
-        "created_at",
-        "updated_at",
-    )
     fieldsets = (
         (None, {"fields": ("version", *EDIT_FIELDS)}),
         (_("Under review"), {"fields": ("review_checks", "review_diff")}),
@@ -216,6 +193,13 @@ class ArticleAdmin(ModerationAdmin):
                 )
             },
         ),
+    )
+    # everything the fieldsets show beyond the editable text is read-only
+    readonly_fields = tuple(
+        name
+        for _title, options in fieldsets
+        for name in options["fields"]
+        if name not in ("version", *EDIT_FIELDS)
     )
     inlines = [CorrectionInline, EventInline]
 

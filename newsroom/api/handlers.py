@@ -58,6 +58,16 @@ def not_found(request: HttpRequest, exception: Exception | None = None, **kwargs
     return defaults.page_not_found(request, exception)  # type: ignore[arg-type]
 
 
+def permission_denied(
+    request: HttpRequest, exception: Exception | None = None, **kwargs: Any
+) -> HttpResponse:
+    if _api(request):
+        return error_response(
+            "permission_denied", _("You do not have permission to perform this action."), 403
+        )
+    return defaults.permission_denied(request, exception)  # type: ignore[arg-type]
+
+
 def server_error(request: HttpRequest, **kwargs: Any) -> HttpResponse:
     if _api(request):
         return error_response("server_error", _("Something went wrong on our side."), 500)

@@ -99,3 +99,28 @@ class Console:
 
     def js_errors(self) -> list[str]:
         return self.errors + [m for m in self.messages if m.startswith("error:")]
+
+
+AXE = Path(__file__).resolve().parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.fixture
+def axe() -> Any:
+    """Runs axe-core (tests/browser/axe, installed from the npm registry by `npm ci`) in a page and returns its
+    serious and critical violations, each as "rule: selector" strings. The script is evaluated through the
+    DevTools protocol, which the page's Content-Security-Policy does not govern: the page itself stays strict."""
+    if not AXE.exists():
+        unavailable(f"needs axe-core: npm ci --prefix {AXE.parents[2]}")
+    source = AXE.read_text()
+
+    def check(page: Any) -> list[str]:
+        if not page.evaluate("typeof window.axe !== 'undefined'"):
+            page.evaluate(source)
+        result = page.evaluate(
+            "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+            ".filter(v => v.impact === 'serious' || v.impact === 'critical')"
+            ".map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))"
+        )
+        return cast(list[str], result)
+
+    return check
