@@ -97,8 +97,8 @@ def test_every_error_message_has_a_russian_translation(code, error):
 def test_compiled_catalogue_matches_its_source():
     po = polib.pofile(str(ROOT / "newsroom/locale/ru/LC_MESSAGES/django.po"))
     mo = polib.mofile(str(ROOT / "newsroom/locale/ru/LC_MESSAGES/django.mo"))
-    source = {e.msgid: e.msgstr for e in po.translated_entries()}
-    compiled = {e.msgid: e.msgstr for e in mo if e.msgid}
+    source = {(e.msgctxt, e.msgid): e.msgstr for e in po.translated_entries()}
+    compiled = {(e.msgctxt, e.msgid): e.msgstr for e in mo if e.msgid}
     assert source == compiled, "run: .venv/bin/python manage.py compilemessages -l ru -i .venv"
     assert not po.untranslated_entries()
 
