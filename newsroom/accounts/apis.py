@@ -10,7 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from newsroom.accounts import services
+from newsroom.accounts import services, signin
 from newsroom.accounts.actors import signed_in
 from newsroom.accounts.models import User
 from newsroom.accounts.roles import MANAGE_ROLES
@@ -87,7 +87,7 @@ class LoginApi(_AuthEndpoint):
     @extend_schema(request=LoginInput, responses={200: LoginOutput}, tags=["auth"])
     def post(self, request: Request) -> Response:
         data = validated(LoginInput, request)
-        user, token, expiry = services.user_login(request=request._request, **data)
+        user, token, expiry = signin.user_login(request=request._request, **data)
         return Response(
             LoginOutput({"token": token, "expiry": expiry, "user": user}, context={"request": request}).data
         )
@@ -169,7 +169,7 @@ class SessionsApi(APIView):
 
     @extend_schema(responses={200: SessionOutput(many=True)}, tags=["me"])
     def get(self, request: Request) -> Response:
-        rows = services.sessions_of(request.user)  # type: ignore[arg-type]
+        rows = signin.sessions_of(request.user)  # type: ignore[arg-type]
         return Response(SessionOutput(rows, many=True, context={"current": request.auth}).data)
 
     @extend_schema(
@@ -180,7 +180,7 @@ class SessionsApi(APIView):
         description="Signs out every device.",
     )
     def delete(self, request: Request) -> Response:
-        services.sessions_revoke_all(user=request.user)  # type: ignore[arg-type]
+        signin.sessions_revoke_all(user=request.user)  # type: ignore[arg-type]
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -189,7 +189,7 @@ class SessionApi(APIView):
 
     @extend_schema(request=None, responses={204: None}, tags=["me"], description="Signs out one device.")
     def delete(self, request: Request, session_id: str) -> Response:
-        services.session_revoke(user=request.user, session_id=session_id)  # type: ignore[arg-type]
+        signin.session_revoke(user=request.user, session_id=session_id)  # type: ignore[arg-type]
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

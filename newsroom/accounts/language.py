@@ -10,6 +10,8 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET
 
+from newsroom.accounts.models import User
+
 LANGUAGE_CODES = frozenset(code for code, _name in settings.LANGUAGES)
 
 
@@ -32,5 +34,5 @@ def switch_language(request: HttpRequest, code: str) -> HttpResponse:
     )
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated and getattr(user, "language", code) != code:
-        type(user).objects.filter(pk=user.pk).update(language=code)
+        User.objects.filter(pk=user.pk).update(language=code)
     return response

@@ -174,3 +174,24 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.kind}"
+
+
+class WebSession(models.Model):
+    """A sign-in to the site in a browser: a Django session, listed on the profile page beside the API devices so
+    that it can be signed out from elsewhere. Created at the web sign-in, removed at sign-out or revocation (which
+    also deletes the session from the store); the session itself holds the sign-in, this row only describes it."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="web_sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_seen = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-last_seen", "-id"]
+        verbose_name = _("web sign-in")
+        verbose_name_plural = _("web sign-ins")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.user_agent[:40]}"

@@ -1,4 +1,5 @@
-"""Account writes: registration, verification, sign-in and devices, password reset, profile, roles, leaving."""
+"""Account writes: registration, verification, password reset, profile, roles, leaving, notifications. Signing in
+and the devices and browsers one is signed in on: newsroom.accounts.signin."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
-from django.contrib.auth import authenticate, password_validation, user_logged_in
+from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
@@ -23,7 +24,7 @@ from knox.models import AuthToken
 from PIL import Image, ImageOps
 
 from newsroom.accounts import personal_data, signals, tasks
-from newsroom.accounts.models import Notification, RoleChange, TokenDevice, User, normalize_email
+from newsroom.accounts.models import Notification, RoleChange, User, normalize_email
 from newsroom.accounts.roles import (
     CHIEF_EDITOR,
     CONTRIBUTOR,
@@ -35,15 +36,11 @@ from newsroom.accounts.roles import (
     user_roles,
 )
 from newsroom.accounts.signals import email_verified
+from newsroom.accounts.signin import InvalidCredentials, sessions_of, web_sessions_end, web_sessions_of
 from newsroom.accounts.tokens import TokenExpired, TokenInvalid, read_verification_token
 from newsroom.api.errors import ApplicationError, NotAllowed, NotFound
+from newsroom.api.inputs import MAX_ID
 from newsroom.images import clean_image, discard_file, read_upload, store_upload
-
-
-class InvalidCredentials(ApplicationError):
-    code = "invalid_credentials"
-    status = 400
-    default_message = gettext_lazy("E-mail or password is incorrect.")
 
 
 class InvalidVerificationToken(ApplicationError):
@@ -157,63 +154,20 @@ def user_verify_email(*, token: str) -> User:
     return user
 
 
-# --- sign-in, devices ------------------------------------------------------------------------------------------
-
-
-def _client_ip(request: Any) -> str | None:
-    from axes.helpers import get_client_ip_address
-
-    return get_client_ip_address(request) or None
-
-
-def user_login(*, request: Any, email: str, password: str, device: str = "") -> tuple[User, str, Any]:
-    """`request` is the Django HttpRequest: django-axes counts failures per (e-mail, IP) on it, and refuses a
-    locked-out pair before any password is checked (AxesMiddleware then answers 429, see lockout.py)."""
-    user = authenticate(request, username=normalize_email(email), password=password)
-    if user is None or not user.is_active:
-        raise InvalidCredentials()
-    instance, token = AuthToken.objects.create(user)
-    _prune_tokens(user)
-    TokenDevice.objects.create(
-        token=instance,
-        name=device[:100],
-        user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
-        ip_address=_client_ip(request),
-    )
-    # last_login, and axes resets the failure counter of this (e-mail, IP)
-    user_logged_in.send(sender=User, request=request, user=user)
-    return user, token, instance.expiry
-
-
-def _prune_tokens(user: User) -> None:
-    """At most REST_KNOX["TOKEN_LIMIT_PER_USER"] devices: signing in on one more signs out the oldest."""
-    keep = settings.REST_KNOX["TOKEN_LIMIT_PER_USER"]
-    stale = AuthToken.objects.filter(user=user).order_by("-created").values_list("pk", flat=True)[keep:]
-    AuthToken.objects.filter(pk__in=list(stale)).delete()
-
-
-def sessions_of(user: User) -> Any:
-    now = timezone.now()
-    return (
-        AuthToken.objects.filter(user=user)
-        .exclude(expiry__lte=now)
-        .select_related("device")
-        .order_by("-created")
-    )
-
-
-def session_revoke(*, user: User, session_id: str) -> None:
-    """`session_id` is the start of the token's digest (the digest is a hash: it gives nothing away)."""
-    if len(session_id) < 16:
-        raise NotFound()
-    deleted, _rest = AuthToken.objects.filter(user=user, digest__startswith=session_id).delete()
-    if not deleted:
-        raise NotFound()
-
-
-def sessions_revoke_all(*, user: User) -> int:
-    deleted, _rest = AuthToken.objects.filter(user=user).delete()
-    return deleted
+def confirmed_user_of_link(*, token: str) -> User | None:
+    """The account a genuine, unexpired verification link names, once its address is confirmed (None otherwise).
+    A mail scanner may open the link before the person does: the browser that signed up still gets signed in."""
+    try:
+        claim = read_verification_token(token)
+    except (TokenExpired, TokenInvalid):
+        return None
+    return User.objects.filter(
+        pk=claim.user_id,
+        email=claim.email,
+        is_active=True,
+        deleted_at__isnull=True,
+        email_verified_at__isnull=False,
+    ).first()
 
 
 # --- password reset --------------------------------------------------------------------------------------------
@@ -226,17 +180,31 @@ def password_reset_request(*, email: str) -> None:
     transaction.on_commit(lambda: tasks.send_password_reset_mail.delay(email, language), robust=True)
 
 
-@transaction.atomic
-def password_reset_confirm(*, uid: str, token: str, password: str) -> User:
-    """Sets the new password; the token works once (it is bound to the old password hash). Every device is
-    signed out and the failed-login counters of the address are cleared."""
+def _reset_link_user(*, uid: str, token: str, lock: bool = False) -> User:
     try:
         user_id = int(force_str(urlsafe_base64_decode(uid)))
     except (TypeError, ValueError, OverflowError):
         raise InvalidResetToken() from None
-    user = User.objects.select_for_update().filter(pk=user_id, is_active=True).first()
+    if not 0 < user_id <= MAX_ID:  # a number the database cannot hold names nobody
+        raise InvalidResetToken()
+    users = User.objects.select_for_update() if lock else User.objects
+    user = users.filter(pk=user_id, is_active=True).first()
     if user is None or not default_token_generator.check_token(user, token):
         raise InvalidResetToken()
+    return user
+
+
+def password_reset_link_user(*, uid: str, token: str) -> User:
+    """The account a reset link names, if the link still works (InvalidResetToken otherwise); nothing changes.
+    The page the link opens asks for the new password only when it does."""
+    return _reset_link_user(uid=uid, token=token)
+
+
+@transaction.atomic
+def password_reset_confirm(*, uid: str, token: str, password: str) -> User:
+    """Sets the new password; the token works once (it is bound to the old password hash). Every device is
+    signed out and the failed-login counters of the address are cleared."""
+    user = _reset_link_user(uid=uid, token=token, lock=True)
     try:
         password_validation.validate_password(password, user=user)
     except ValidationError as exc:
@@ -246,6 +214,7 @@ def password_reset_confirm(*, uid: str, token: str, password: str) -> User:
         user.email_verified_at = timezone.now()  # the letter reached the mailbox: the address is proven
     user.save(update_fields=["password", "email_verified_at"])
     AuthToken.objects.filter(user=user).delete()
+    web_sessions_end(user=user)
     from axes.utils import reset as axes_reset
 
     axes_reset(username=user.email)
@@ -379,6 +348,7 @@ def user_delete(*, user: User, password: str) -> None:
     if user.avatar:
         user.avatar.delete(save=False)
     AuthToken.objects.filter(user=user).delete()
+    web_sessions_end(user=user)  # the browsers' sessions, and what the rows knew of them (address, browser)
     user.notifications.all().delete()  # they quote the user's articles and the editors' messages to them
     # sign-in records (django-axes) are keyed by the address: they go with it
     for model in (AccessAttempt, AccessLog, AccessFailureLog):
@@ -428,6 +398,15 @@ def account_personal_data(user: User) -> dict[str, Any]:
                 "ip_address": getattr(getattr(t, "device", None), "ip_address", None),
             }
             for t in sessions_of(user)
+        ],
+        "web_sessions": [
+            {
+                "created": w.created_at.isoformat(),
+                "last_seen": w.last_seen.isoformat(),
+                "user_agent": w.user_agent,
+                "ip_address": w.ip_address,
+            }
+            for w in web_sessions_of(user)
         ],
         "notifications": [
             {

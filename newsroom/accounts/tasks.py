@@ -1,6 +1,7 @@
 """Account mail, sent by a task so that a request answers in the same time whether or not a letter goes out.
 
-Tasks take ids, never tokens: a token is made in the worker and exists only in the letter.
+Tasks take ids, never tokens: a token is made in the worker and exists only in the letter. Letters speak to people:
+their links open the site's account pages (newsroom.accounts.web) on SITE_URL, and they say nothing of the API.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
+from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
@@ -17,7 +19,14 @@ from django.utils.translation import override as language_override
 
 from newsroom.accounts.models import User
 from newsroom.accounts.tokens import make_verification_token
+from newsroom.api.links import absolute
 from newsroom.celery import reliable_task
+
+
+def _page(name: str, **query: str) -> str:
+    """The absolute address of an account page (on SITE_URL, never a request's Host), with its query."""
+    url = absolute(reverse(name))
+    return f"{url}?{urlencode(query)}" if query else url
 
 
 @reliable_task
@@ -25,16 +34,19 @@ def send_verification_mail(user_id: int, language: str) -> None:
     user = User.objects.filter(pk=user_id, is_active=True, email_verified_at__isnull=True).first()
     if user is None:
         return  # verified or gone meanwhile
-    token = make_verification_token(user.pk, user.email)
-    link = f"{settings.SITE_URL}/verify-email/?{urlencode({'token': token})}"
+    link = _page("account-verify", token=make_verification_token(user.pk, user.email))
     with language_override(language):
         subject = _("Confirm your e-mail address")
         body = _(
             "Hello, %(name)s!\n\n"
-            "Confirm your e-mail address to submit your news to the editors:\n%(link)s\n\n"
-            "Or send this token to POST /api/v1/auth/verify-email/:\n%(token)s\n\n"
+            "Confirm your e-mail address to submit your news to the editors: open this link.\n%(link)s\n\n"
+            "The link works for %(days)d days. If it has expired, the page it opens lets you ask for a new one.\n\n"
             "If you did not register, ignore this letter."
-        ) % {"name": user.display_name, "link": link, "token": token}
+        ) % {
+            "name": user.display_name,
+            "link": link,
+            "days": max(1, settings.NEWSROOM["EMAIL_VERIFICATION_MAX_AGE"] // 86400),
+        }
     send_mail(subject, body, None, [user.email])
 
 
@@ -43,9 +55,11 @@ def send_already_registered_mail(email: str, language: str) -> None:
     with language_override(language):
         subject = _("Registration attempt")
         body = _(
-            "Someone (perhaps you) tried to register again with this address.\n"
-            "You already have an account: sign in, or reset your password if you forgot it.\n"
-        )
+            "Someone (perhaps you) tried to register again with this address.\n\n"
+            "You already have an account. Sign in here:\n%(login)s\n\n"
+            "If you forgot the password, choose a new one here:\n%(reset)s\n\n"
+            "If it was not you, ignore this letter: nothing has changed."
+        ) % {"login": _page("account-login"), "reset": _page("account-password-reset")}
     send_mail(subject, body, None, [email])
 
 
@@ -54,25 +68,23 @@ def send_password_reset_mail(email: str, language: str) -> None:
     user = User.objects.filter(email=email, is_active=True).first()
     if user is None:
         return  # no account: no letter, and the requester was told the same either way
-    uid = urlsafe_base64_encode(force_bytes(user.pk))
-    token = default_token_generator.make_token(user)
-    link = f"{settings.SITE_URL}/reset-password/?{urlencode({'uid': uid, 'token': token})}"
+    link = _page(
+        "account-password-reset-confirm",
+        uid=urlsafe_base64_encode(force_bytes(user.pk)),
+        token=default_token_generator.make_token(user),
+    )
     with language_override(language):
         subject = _("Reset your password")
         body = _(
             "Hello, %(name)s!\n\n"
             "Someone (perhaps you) asked to reset the password of your account. To choose a new one, open:\n"
             "%(link)s\n\n"
-            "Or send uid %(uid)s and token %(token)s with the new password to "
-            "POST /api/v1/auth/password-reset/confirm/.\n\n"
             "The link works once and for %(hours)d hours. If you did not ask, ignore this letter: "
             "your password stays as it is."
         ) % {
             "name": user.display_name,
             "link": link,
-            "uid": uid,
-            "token": token,
-            "hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
+            "hours": max(1, settings.PASSWORD_RESET_TIMEOUT // 3600),
         }
     send_mail(subject, body, None, [user.email])
 

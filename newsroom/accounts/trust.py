@@ -43,6 +43,29 @@ class TrustRecord:
         return {**asdict(self), "approval_ratio": round(self.approval_ratio, 3)}
 
 
+@dataclass(frozen=True)
+class Threshold:
+    """What a level asks of the record beyond a confirmed address and no recent sanction. Named, so that a page
+    can tell a contributor how far they are from it (the studio's editor track) with the numbers `compute` uses."""
+
+    level: int
+    account_age_days: int
+    approved: int
+    approval_ratio: float
+
+    def met_by(self, record: TrustRecord) -> bool:
+        return (
+            record.account_age_days >= self.account_age_days
+            and record.approved >= self.approved
+            and record.approval_ratio >= self.approval_ratio
+        )
+
+
+MEMBER = Threshold(level=2, account_age_days=14, approved=3, approval_ratio=0.6)
+TRUSTED = Threshold(level=3, account_age_days=90, approved=15, approval_ratio=0.85)
+THRESHOLDS = {t.level: t for t in (MEMBER, TRUSTED)}
+
+
 # reason code -> what it tells the user
 REASONS: dict[str, Any] = {
     "email_unverified": _("Confirm your e-mail address to start."),
@@ -66,14 +89,9 @@ def compute(record: TrustRecord) -> tuple[int, str]:
         return 0, "email_unverified"
     if record.sanctions_90d:
         return 0, "recent_sanction"
-    if (
-        record.account_age_days >= 90
-        and record.approved >= 15
-        and record.approval_ratio >= 0.85
-        and not record.sanctions_180d
-    ):
+    if TRUSTED.met_by(record) and not record.sanctions_180d:
         return 3, "trusted"
-    if record.account_age_days >= 14 and record.approved >= 3 and record.approval_ratio >= 0.6:
+    if MEMBER.met_by(record):
         return 2, "member"
     return 1, "verified"
 

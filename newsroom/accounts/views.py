@@ -1,46 +1,23 @@
-"""The page a verification link opens: GET shows a button, POST verifies (mail scanners only GET)."""
+"""The addresses the first letters linked to (/verify-email/?token=…, /reset-password/?uid=…&token=…). Letters
+already sent keep working: each address sends the browser on to its account page (newsroom.accounts.web), the
+query (the token) kept as it is. New letters link to the account pages directly."""
 
-from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_http_methods
-
-from newsroom.accounts import services
-from newsroom.api.errors import ApplicationError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.views.decorators.http import require_safe
 
 
-@require_http_methods(["GET", "POST"])
+def _moved(request: HttpRequest, name: str) -> HttpResponse:
+    url = reverse(name)
+    query = request.META.get("QUERY_STRING", "")
+    return HttpResponseRedirect(f"{url}?{query}" if query else url)
+
+
+@require_safe
 def verify_email_page(request: HttpRequest) -> HttpResponse:
-    token = request.POST.get("token") or request.GET.get("token", "")
-    context: dict = {"token": token}
-    status = 200
-    if request.method == "POST":
-        try:
-            context["verified_user"] = services.user_verify_email(token=token)
-        except ApplicationError as exc:
-            context["error"] = exc.message
-            status = 400
-    return render(request, "accounts/verify_email.html", context, status=status)
+    return _moved(request, "account-verify")
 
 
-@require_http_methods(["GET", "POST"])
+@require_safe
 def reset_password_page(request: HttpRequest) -> HttpResponse:
-    """The page a password-reset link opens: a form for the new password; POST sets it (the same service as the
-    API: single-use token, validators, every device signed out)."""
-    uid = request.POST.get("uid") or request.GET.get("uid", "")
-    token = request.POST.get("token") or request.GET.get("token", "")
-    context: dict = {"uid": uid, "token": token}
-    status = 200
-    if request.method == "POST":
-        try:
-            services.password_reset_confirm(uid=uid, token=token, password=request.POST.get("password", ""))
-            context["done"] = True
-        except ApplicationError as exc:
-            context["error"] = exc.message
-            status = 400
-        except ValidationError as exc:
-            context["error"] = " ".join(
-                " ".join(m for m in messages) for messages in exc.message_dict.values()
-            )
-            status = 400
-    return render(request, "accounts/reset_password.html", context, status=status)
+    return _moved(request, "account-password-reset-confirm")

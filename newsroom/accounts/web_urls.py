@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from newsroom.accounts import web
+from newsroom.accounts import web, web_profile
 from newsroom.accounts.language import switch_language
 
 urlpatterns = [
@@ -14,6 +14,7 @@ urlpatterns = [
     path(
         "account/password-reset/confirm/", web.password_reset_confirm, name="account-password-reset-confirm"
     ),
-    path("account/", web.profile, name="account-profile"),
+    path("account/", web_profile.profile, name="account-profile"),
+    path("account/delete/", web_profile.delete_account, name="account-delete"),
     path("language/<str:code>/", switch_language, name="language"),
 ]

@@ -11,7 +11,7 @@ from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
-TOKEN_RE = re.compile(r"verify-email/\?token=(\S+)")
+TOKEN_RE = re.compile(r"/account/verify/\?token=(\S+)")
 
 
 def register(api, email="new@example.org", password=PASSWORD, lang="ru"):
@@ -49,7 +49,7 @@ def test_register_with_a_known_address_answers_the_same_and_creates_nobody(api, 
     first = register(api, email=contributor.email.upper())
     assert first.status_code == 201
     assert User.objects.filter(email=contributor.email).count() == 1
-    assert len(mail.outbox) == 1 and "verify-email" not in mail.outbox[0].body
+    assert len(mail.outbox) == 1 and "/account/verify/" not in mail.outbox[0].body
     fresh = register(api, email="fresh@example.org")
     assert set(first.json()) == set(fresh.json())
 
@@ -106,7 +106,9 @@ def test_verify_email_refuses_a_forged_token(api):
     assert response.status_code == 400 and error_code(response) == "invalid_token"
 
 
-def test_verification_page_confirms_on_post_only(client):
+def test_the_old_verification_page_leads_to_the_new_one(client):
+    """Letters sent before the account pages link to /verify-email/: it sends the browser on, token kept (the
+    confirmation page itself is tested in tests/accounts/test_web_accounts.py)."""
     from django.test import Client
 
     from newsroom.accounts.tokens import make_verification_token
@@ -114,11 +116,9 @@ def test_verification_page_confirms_on_post_only(client):
 
     user = UserFactory(email_verified_at=None)
     token = make_verification_token(user.pk, user.email)
-    page = Client().get(f"/verify-email/?token={token}")
-    assert page.status_code == 200
-    user.refresh_from_db()
-    assert not user.is_email_verified  # GET (a mail scanner) changes nothing
-    assert Client().post("/verify-email/", {"token": token}).status_code == 200
+    page = Client().get("/verify-email/", {"token": token})
+    assert page.status_code == 302 and page["Location"].startswith("/account/verify/?token=")
+    assert Client().get(page["Location"]).status_code == 200
     user.refresh_from_db()
     assert user.is_email_verified
 

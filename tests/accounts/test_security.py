@@ -333,13 +333,14 @@ def test_the_reset_page_from_the_letter_sets_the_password(api, contributor):
 
     api().post("/api/v1/auth/password-reset/", {"email": contributor.email}, format="json")
     uid, token = reset_link(mail.outbox[0])
-    page = Client().get(f"/reset-password/?uid={uid}&token={token}")
+    page = Client().get(f"/account/password-reset/confirm/?uid={uid}&token={token}")
     assert page.status_code == 200 and b'name="password"' in page.content
-    weak = Client().post("/reset-password/", {"uid": uid, "token": token, "password": "123"})
+    confirm = "/account/password-reset/confirm/"
+    weak = Client().post(confirm, {"uid": uid, "token": token, "password": "123"})
     assert weak.status_code == 400
-    done = Client().post("/reset-password/", {"uid": uid, "token": token, "password": NEW_PASSWORD})
-    assert done.status_code == 200
+    done = Client().post(confirm, {"uid": uid, "token": token, "password": NEW_PASSWORD})
+    assert done.status_code == 302
     contributor.refresh_from_db()
     assert contributor.check_password(NEW_PASSWORD)
-    again = Client().post("/reset-password/", {"uid": uid, "token": token, "password": "third-long-phrase-7"})
+    again = Client().post(confirm, {"uid": uid, "token": token, "password": "third-long-phrase-7"})
     assert again.status_code == 400
