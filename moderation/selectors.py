@@ -7,7 +7,8 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from moderation.models import CheckResult, EditorProfile
+from moderation import track
+from moderation.models import CheckResult, EditorApplication, EditorProfile, ShadowReview, Verdict
 from newsroom.accounts.models import User
 from submissions import policy
 from submissions.errors import NotFound
@@ -130,3 +131,66 @@ def results_summary(article: Any) -> list[CheckResult]:
 def pending_stages(article: Article) -> list[str]:
     """Stage codes still to complete in the review in progress (from prefetched rows: no queries)."""
     return [stage.code for stage in policy.pending_stages(article)]
+
+
+# --- the editor track, as its applicant sees it (the studio's pages) ------------------------------------------------
+
+
+def track_application(user: User) -> EditorApplication | None:
+    """The user's latest application (as `track.current_application`), its shadow reviews and their revisions
+    prefetched: `track.stats_for`, `verdict_tallies` and the list of verdicts then cost no query."""
+    return track.with_reviews(
+        EditorApplication.objects.filter(user=user).order_by("-created_at", "-id")
+    ).first()
+
+
+@dataclass(frozen=True)
+class VerdictTally:
+    """The applicant's verdicts of one kind (approve, request changes, reject) against the editors' decisions."""
+
+    decision: str
+    given: int
+    scored: int  # the editors have decided on the revision
+    agreed: int  # ... the same way
+    same_reason: (
+        int | None
+    )  # of the agreeing rejections, those with the editors' reason too; None for the others
+    editors: dict[str, int]  # what the editors decided on the scored ones, per decision (mildest first)
+
+
+# the verdicts from the mildest to the hardest, as a person reads them
+VERDICTS_MILDEST_FIRST = (Verdict.APPROVE, Verdict.REQUEST_CHANGES, Verdict.REJECT)
+
+
+def verdict_tallies(application: EditorApplication) -> list[VerdictTally]:
+    """One tally per verdict, mildest first, from `application.reviews.all()` (prefetch-friendly, like
+    `track.stats_for`): how many the applicant gave, how many were scored and agreed, and what the editors did."""
+    reviews = list(application.reviews.all())
+    tallies = []
+    for decision in VERDICTS_MILDEST_FIRST:
+        mine = [r for r in reviews if r.decision == decision]
+        scored = [r for r in mine if r.scored_at is not None]
+        agreed = [r for r in scored if r.decision_agrees]
+        tallies.append(
+            VerdictTally(
+                decision=decision,
+                given=len(mine),
+                scored=len(scored),
+                agreed=len(agreed),
+                same_reason=sum(1 for r in agreed if r.reason_agrees) if decision == Verdict.REJECT else None,
+                editors={d: sum(1 for r in scored if r.editor_decision == d) for d in VERDICTS_MILDEST_FIRST},
+            )
+        )
+    return tallies
+
+
+def shadow_review_for(*, actor: User, review_id: int) -> ShadowReview:
+    """One of the actor's own shadow verdicts (any application of theirs); anyone else's is NotFound."""
+    review = (
+        ShadowReview.objects.select_related("revision__category")
+        .filter(pk=review_id, reviewer_id=actor.pk)
+        .first()
+    )
+    if review is None:
+        raise NotFound()
+    return review
