@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import translation
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -66,6 +67,10 @@ def timeline(article: Article) -> dict[str, Any]:
         if event.action in (Action.REJECT, Action.UPDATE_REJECT) and event.data.get("reason_code"):
             code = event.data["reason_code"]
             entry["reason"] = {"code": code, "label": reasons.get(code, code)}
+            if event.data.get("legal_ground"):  # the law a rejection rests on, as the decision mail names it
+                entry["legal_ground"] = str(event.data["legal_ground"])
+        if event.action == Action.APPROVE and isinstance(event.data.get("publish_at"), str):
+            entry["publish_at"] = parse_datetime(event.data["publish_at"])  # later than `at`: scheduled
         if event.data.get("revision"):
             entry["revision"] = event.data["revision"]
         entries.append(entry)
