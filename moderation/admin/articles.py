@@ -196,7 +196,7 @@ class ArticleAdmin(ModerationAdmin):
     )
     # everything the fieldsets show beyond the editable text is read-only
     readonly_fields = tuple(
-        name
+        str(name)
         for _title, options in fieldsets
         for name in options["fields"]
         if name not in ("version", *EDIT_FIELDS)

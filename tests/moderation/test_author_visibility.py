@@ -266,6 +266,8 @@ def _story(commit: Any, api: Any, author: Any) -> tuple[Any, dict[str, Any]]:
         "conflict_id": 1,
         "application_id": 1,
         "path": "nothing.jpg",
+        "code": "xx",  # no such language: the switch changes nothing mid-sweep
+        "review_id": 1,
     }
     return article, {"secrets": secrets, "values": values}
 
@@ -287,6 +289,7 @@ def test_sweep_no_route_an_author_can_reach_shows_internal_work(api, commit, con
     assert len(routes) > 50
     for lang in ("ru", "en"):
         client = api(contributor, lang=lang)
+        client.force_login(contributor)  # the site's pages know the author by their session
         for name, template in routes:
             missing = set(re.findall(r"<(?:\w+:)?(\w+)>", template)) - set(world["values"])
             assert not missing, f"{name}: give the sweep a value for {missing}"
@@ -313,6 +316,8 @@ def test_sweep_no_route_an_author_can_reach_shows_internal_work(api, commit, con
     # the sweep did read the author's answers, and they still tell what is theirs to know
     for name in ("article-detail", "article-timeline", "article-checks", "article-revisions", "me-export"):
         assert statuses[name] == 200, name
+    for name in ("studio-home", "studio-edit", "studio-timeline", "studio-notifications", "account-profile"):
+        assert statuses[name] == 200, name  # the studio's pages, as the author sees them
     assert statuses["notifications"] == 200 and len(letters) >= 5
     timeline = api(contributor).get(f"/api/v1/articles/{article.pk}/timeline/").json()
     shown = {e["action"] for e in timeline["entries"] if e["type"] == "event"}

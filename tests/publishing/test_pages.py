@@ -322,7 +322,7 @@ def test_security_txt_names_the_configured_contacts_and_expires_within_a_year(cl
 
 def test_pages_carry_a_strict_csp_and_nothing_inline(client, publish):
     article = publish(title="Во дворе открыли каток")
-    for url in ("/", f"/news/{article.slug}/", "/category/city/", "/search/?q=каток", "/verify-email/"):
+    for url in ("/", f"/news/{article.slug}/", "/category/city/", "/search/?q=каток", "/account/verify/"):
         response = client.get(url)
         policy = response["Content-Security-Policy"]
         assert "default-src 'self'" in policy and "script-src 'self'" in policy, url

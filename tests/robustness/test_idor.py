@@ -16,6 +16,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from knox.models import AuthToken
 
+from moderation.models import EditorApplication, ShadowReview
 from newsroom.accounts.models import Notification
 from submissions import workflow
 from submissions.models import Article, ConflictDeclaration, Media
@@ -40,6 +41,11 @@ PUBLIC = {
     "feed-rss-author",
     "feed-atom-author",
     "media",  # unguessable server-chosen names; in production the web server or object storage serves them
+    "language",  # takes a language code, not anyone's object
+    # the editor track shows applicants other people's articles in review, author hidden: that is its purpose (the
+    # API's editor-track cases below are the refusals: no open application, one's own article)
+    "studio-editor-track-shadow",
+    "studio-editor-track-verdict",
 }
 
 
@@ -57,6 +63,14 @@ def owners(commit, settings, tmp_path):
     notification = Notification.objects.create(user=a, kind="approve", key="idor", title="t")
     AuthToken.objects.create(a)
     a_session = AuthToken.objects.filter(user=a).first().digest[:32]
+    application = EditorApplication.objects.create(user=a)
+    verdict = ShadowReview.objects.create(
+        application=application,
+        reviewer=a,
+        article=submitted,
+        revision=Article.objects.get(pk=submitted.pk).current_revision,
+        decision="approve",
+    )
     conflict = ConflictDeclaration.objects.create(editor=senior, author_id=UserFactory().pk)
     b = UserFactory(trust_level=3)
     b_draft = ArticleFactory(author=b)
@@ -72,6 +86,7 @@ def owners(commit, settings, tmp_path):
         "notification": notification,
         "session": a_session,
         "conflict": conflict,
+        "verdict": verdict,
     }
 
 
@@ -130,6 +145,22 @@ def _cases(o: dict[str, Any]) -> list[tuple[str, str, str, str, Any]]:
         ("editor-track-grant", "editor", "post", "/api/v1/editor-track/applications/1/grant/", {}),
         ("editor-track-decline", "editor", "post", "/api/v1/editor-track/applications/1/decline/", {}),
     ]
+    # the site's pages, signed in by session: another person's article, its history, their verdict
+    for article in (d, s):
+        cases += [
+            ("studio-edit", "b", "get", f"/studio/{article}/", None),
+            ("studio-edit", "b", "post", f"/studio/{article}/", {"action": "save", "title": "B was here"}),
+            ("studio-edit", "b", "post", f"/studio/{article}/", {"action": "submit"}),
+            ("studio-withdraw", "b", "get", f"/studio/{article}/withdraw/", None),
+            ("studio-withdraw", "b", "post", f"/studio/{article}/withdraw/", {}),
+            ("studio-timeline", "b", "get", f"/studio/{article}/timeline/", None),
+        ]
+    cases.append(
+        ("studio-editor-track-review", "b", "get", f"/studio/editor-track/reviews/{o['verdict'].pk}/", None)
+    )
+    cases.append(
+        ("studio-notification-read", "b", "post", f"/studio/notifications/{o['notification'].pk}/read/", {})
+    )
     # editors: a draft nobody submitted is not theirs to see or decide
     for name, method, suffix, body in [
         ("moderation-article", "get", "", None),
@@ -177,6 +208,10 @@ def test_every_id_taking_route_is_tried(owners):
 
 def test_other_peoples_ids_are_refused_and_nothing_changes(api, owners):
     clients = {"b": api(owners["b"]), "editor": api(owners["stranger_editor"])}
+    for who, user in (("b", owners["b"]), ("editor", owners["stranger_editor"])):
+        clients[who].force_login(
+            user
+        )  # the site's pages know people by their session, the API by their token
     before = _snapshot(owners)
     refused = []
     for name, who, method, url, body in _cases(owners):
@@ -184,9 +219,15 @@ def test_other_peoples_ids_are_refused_and_nothing_changes(api, owners):
         multipart = body is not None and any(hasattr(v, "read") for v in body.values())
         if body is None:
             response = getattr(client, method)(url)
+        elif not url.startswith("/api/"):  # a page's form
+            response = getattr(client, method)(url, body)
         else:
             response = getattr(client, method)(url, body, format="multipart" if multipart else "json")
         count("idor attempts")
+        if not url.startswith("/api/"):  # the site's own 404 page: no such article for this person
+            assert response.status_code == 404, (name, method, url, response.status_code)
+            refused.append(404)
+            continue
         assert response.status_code in (403, 404, 409), (
             name,
             who,

@@ -22,7 +22,7 @@ from tests.helpers import submitted
 
 pytestmark = pytest.mark.django_db
 
-TOKEN_RE = re.compile(r"verify-email/\?token=(\S+)")
+TOKEN_RE = re.compile(r"/account/verify/\?token=(\S+)")
 
 
 # --- the rules ------------------------------------------------------------------------------------------------------

@@ -100,7 +100,9 @@ class Command(BaseCommand):
             path.write_text(json.dumps(accounts, indent=2))
             path.chmod(0o600)
         self.stdout.write("")
-        self.stdout.write("Demo accounts (sign in with POST /api/v1/auth/login/ or at /admin/):")
+        self.stdout.write(
+            "Demo accounts (sign in at /account/login/, editors also at /admin/; the API: POST /api/v1/auth/login/):"
+        )
         for role, creds in accounts.items():
             self.stdout.write(f"  {role:12} {creds['email']:28} password: {creds['password']}")
 
