@@ -56,3 +56,28 @@ def moderation_url(article: Article, tail: str = "") -> str:
 def reject(client: Any, article: Article, code: str = "low_quality", **extra: Any) -> Any:
     """Rejects the article through the moderation API."""
     return client.post(moderation_url(article, "reject/"), {"reason_code": code, **extra}, format="json")
+
+
+def gps_jpeg(*, make: bytes = b"SpyCam Industries", size: tuple[int, int] = (64, 48)) -> bytes:
+    """A phone photo as JPEG: the camera's make and a GPS position in its EXIF (checked to be there)."""
+    import io
+
+    import piexif
+    from PIL import Image
+
+    exif = piexif.dump(
+        {
+            "0th": {piexif.ImageIFD.Make: make},
+            "GPS": {
+                piexif.GPSIFD.GPSLatitudeRef: b"N",
+                piexif.GPSIFD.GPSLatitude: ((55, 1), (45, 1), (21, 1)),
+                piexif.GPSIFD.GPSLongitudeRef: b"E",
+                piexif.GPSIFD.GPSLongitude: ((37, 1), (37, 1), (4, 1)),
+            },
+        }
+    )
+    out = io.BytesIO()
+    Image.new("RGB", size, (40, 120, 60)).save(out, format="JPEG", exif=exif)
+    data = out.getvalue()
+    assert piexif.load(data)["GPS"]  # the photo really carries a position
+    return data

@@ -18,7 +18,6 @@ import urllib.parse
 from pathlib import Path
 from typing import Any
 
-import piexif
 import pytest
 from knox.models import AuthToken
 from PIL import Image
@@ -28,6 +27,7 @@ from submissions.models import Article
 from submissions.states import Status
 from tests.browser.conftest import SCREENSHOTS, Console
 from tests.factories import UserFactory
+from tests.helpers import gps_jpeg
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -60,19 +60,6 @@ TEXT = {
         "message": "Say when the lamps will be replaced, and add the council's answer.",
     },
 }
-
-
-def gps_jpeg(path: Path) -> Path:
-    gps = {
-        piexif.GPSIFD.GPSLatitudeRef: b"N",
-        piexif.GPSIFD.GPSLatitude: ((55, 1), (45, 1), (21, 1)),
-        piexif.GPSIFD.GPSLongitudeRef: b"E",
-        piexif.GPSIFD.GPSLongitude: ((37, 1), (37, 1), (4, 1)),
-    }
-    out = io.BytesIO()
-    Image.new("RGB", (1200, 800), (40, 120, 60)).save(out, format="JPEG", exif=piexif.dump({"GPS": gps}))
-    path.write_bytes(out.getvalue())
-    return path
 
 
 class Journey:
@@ -117,7 +104,8 @@ def test_a_new_contributor_publishes_their_news(
     editor = UserFactory(role=EDITOR, display_name="Ирина Редактор")
     _instance, editor_token = AuthToken.objects.create(editor)
     email = f"journey-{lang}-{width}@example.org"
-    photo = gps_jpeg(tmp_path / "IMG_2041.jpg")
+    photo = tmp_path / "IMG_2041.jpg"
+    photo.write_bytes(gps_jpeg(size=(1200, 800)))
     api = f"{site.url}/api/v1"
     bearer = {"Authorization": f"Bearer {editor_token}", "Content-Type": "application/json"}
 

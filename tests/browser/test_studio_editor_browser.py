@@ -8,37 +8,18 @@ Skips without /usr/bin/chromium or the playwright package (fails instead under N
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 from typing import Any
 
-import piexif
 import pytest
 from django.test import Client
-from PIL import Image
 
 from submissions.models import Article
 from tests.browser.conftest import SCREENSHOTS, Console
 from tests.factories import UserFactory
+from tests.helpers import gps_jpeg
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-def gps_jpeg(path: Path) -> Path:
-    exif = piexif.dump(
-        {
-            "GPS": {
-                piexif.GPSIFD.GPSLatitudeRef: b"N",
-                piexif.GPSIFD.GPSLatitude: ((55, 1), (45, 1), (21, 1)),
-                piexif.GPSIFD.GPSLongitudeRef: b"E",
-                piexif.GPSIFD.GPSLongitude: ((37, 1), (37, 1), (4, 1)),
-            }
-        }
-    )
-    out = io.BytesIO()
-    Image.new("RGB", (800, 600), "green").save(out, format="JPEG", exif=exif)
-    path.write_bytes(out.getvalue())
-    return path
 
 
 def test_the_editor_in_a_browser_under_the_csp(
@@ -52,7 +33,8 @@ def test_the_editor_in_a_browser_under_the_csp(
     session = Client()
     session.force_login(author)
     cookie = {"name": "sessionid", "value": session.cookies["sessionid"].value, "url": site.url}
-    photo = gps_jpeg(tmp_path / "IMG_0001.jpg")
+    photo = tmp_path / "IMG_0001.jpg"
+    photo.write_bytes(gps_jpeg(size=(1200, 800)))
 
     from playwright.sync_api import sync_playwright
 

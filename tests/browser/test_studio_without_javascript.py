@@ -15,7 +15,8 @@ import pytest
 from submissions.models import Article
 from submissions.states import Status
 from tests.browser.conftest import SCREENSHOTS, Console
-from tests.browser.test_contributor_journey import PASSWORD, TEXT, gps_jpeg, letter_link
+from tests.browser.test_contributor_journey import PASSWORD, TEXT, letter_link
+from tests.helpers import gps_jpeg
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -32,7 +33,8 @@ def test_the_studio_works_without_javascript(
     settings.MAILERS = {
         "default": {"BACKEND": "newsroom.mail.ReadableFileBackend", "OPTIONS": {"file_path": str(mail_dir)}}
     }
-    photo = gps_jpeg(tmp_path / "IMG_2042.jpg")
+    photo = tmp_path / "IMG_2042.jpg"
+    photo.write_bytes(gps_jpeg(size=(1200, 800)))
 
     from playwright.sync_api import sync_playwright
 

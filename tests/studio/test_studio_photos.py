@@ -23,7 +23,7 @@ from PIL import Image
 from submissions.models import Article, Media
 from submissions.states import Status
 from tests.factories import ArticleFactory, UserFactory
-from tests.helpers import submitted
+from tests.helpers import gps_jpeg, submitted
 from tests.studio.test_studio_editor import HTMX, errors_of, fields, load, page_state
 
 pytestmark = pytest.mark.django_db
@@ -43,26 +43,6 @@ def author() -> Any:
 def browser(client: Client, author: Any) -> Client:
     client.force_login(author)
     return client
-
-
-def gps_jpeg() -> bytes:
-    """A phone photo: camera make and a GPS position in its EXIF."""
-    exif = piexif.dump(
-        {
-            "0th": {piexif.ImageIFD.Make: b"SpyCam Industries"},
-            "GPS": {
-                piexif.GPSIFD.GPSLatitudeRef: b"N",
-                piexif.GPSIFD.GPSLatitude: ((55, 1), (45, 1), (21, 1)),
-                piexif.GPSIFD.GPSLongitudeRef: b"E",
-                piexif.GPSIFD.GPSLongitude: ((37, 1), (37, 1), (4, 1)),
-            },
-        }
-    )
-    out = io.BytesIO()
-    Image.new("RGB", (64, 48), "green").save(out, format="JPEG", exif=exif)
-    data = out.getvalue()
-    assert piexif.load(data)["GPS"]  # the upload really carries a position
-    return data
 
 
 def plain_png() -> bytes:

@@ -9,6 +9,7 @@ from django.utils import timezone
 from submissions.models import Article, Revision
 from tests.conftest import error_code
 from tests.factories import EditorFactory
+from tests.helpers import gps_jpeg
 
 pytestmark = pytest.mark.django_db
 
@@ -228,28 +229,6 @@ def test_list_filters_by_status(api, contributor):
     assert bad.status_code == 400 and "status" in bad.json()["error"]["fields"]
 
 
-def _gps_jpeg() -> bytes:
-    import io
-
-    import piexif
-    from PIL import Image
-
-    exif = piexif.dump(
-        {
-            "0th": {piexif.ImageIFD.Make: b"PhoneMaker"},
-            "GPS": {
-                piexif.GPSIFD.GPSLatitudeRef: b"N",
-                piexif.GPSIFD.GPSLatitude: ((55, 1), (45, 1), (0, 1)),
-                piexif.GPSIFD.GPSLongitudeRef: b"E",
-                piexif.GPSIFD.GPSLongitude: ((37, 1), (37, 1), (0, 1)),
-            },
-        }
-    )
-    out = io.BytesIO()
-    Image.new("RGB", (64, 48), "green").save(out, format="JPEG", exif=exif)
-    return out.getvalue()
-
-
 def test_cover_choice_and_the_timeline_says_what_was_done_to_the_photos(api, contributor, settings, tmp_path):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -259,7 +238,7 @@ def test_cover_choice_and_the_timeline_says_what_was_done_to_the_photos(api, con
     article_id, etag = created.json()["id"], created["ETag"]
     media_ids = []
     for n in range(2):
-        upload = SimpleUploadedFile(f"IMG_{n}.jpg", _gps_jpeg(), content_type="image/jpeg")
+        upload = SimpleUploadedFile(f"IMG_{n}.jpg", gps_jpeg(make=b"PhoneMaker"), content_type="image/jpeg")
         response = client.post(f"/api/v1/articles/{article_id}/media/", {"file": upload}, format="multipart")
         assert response.status_code == 201, response.content
         media_ids.append(response.json()["id"])
