@@ -81,3 +81,12 @@ def gps_jpeg(*, make: bytes = b"SpyCam Industries", size: tuple[int, int] = (64,
     data = out.getvalue()
     assert piexif.load(data)["GPS"]  # the photo really carries a position
     return data
+
+
+def signed_in(user: Any, lang: str = "ru", **kwargs: Any) -> Any:
+    """A test client of the site's pages, signed in by session as `user`, reading in `lang`."""
+    from django.test import Client
+
+    client = Client(HTTP_ACCEPT_LANGUAGE=lang, **kwargs)
+    client.force_login(user)
+    return client

@@ -26,12 +26,6 @@ def author() -> Any:
     return UserFactory(trust_level=3)  # submits as many articles as a test needs
 
 
-@pytest.fixture
-def browser(client: Client, author: Any) -> Client:
-    client.force_login(author)
-    return client
-
-
 def text_of(response: Any) -> str:
     """The page as words: tags dropped, entities decoded, spaces folded."""
     html = response.content.decode()

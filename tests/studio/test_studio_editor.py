@@ -74,17 +74,6 @@ def load(client: Client, article: Article) -> dict[str, str]:
     return page_state(response.content.decode())
 
 
-@pytest.fixture
-def author() -> Any:
-    return UserFactory()
-
-
-@pytest.fixture
-def browser(client: Client, author: Any) -> Client:
-    client.force_login(author)
-    return client
-
-
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 

@@ -20,7 +20,7 @@ from submissions import workflow
 from submissions.models import Article, ArticleEvent, Revision
 from submissions.states import Status
 from tests.factories import ArticleFactory, UserFactory
-from tests.helpers import submitted
+from tests.helpers import signed_in, submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -38,12 +38,6 @@ def verdict_url(article: Any) -> str:
 
 def review_url(review: Any) -> str:
     return f"/studio/editor-track/reviews/{review.pk}/"
-
-
-def signed_in(user: Any, lang: str = "ru", **kwargs: Any) -> Client:
-    client = Client(HTTP_ACCEPT_LANGUAGE=lang, **kwargs)
-    client.force_login(user)
-    return client
 
 
 def text_of(response: Any) -> str:

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from newsroom.accounts.models import Notification
 from submissions import workflow
+from tests import helpers
 from tests.factories import UserFactory
 from tests.helpers import submitted
 
@@ -30,9 +31,7 @@ def read_url(notification: Notification) -> str:
 
 
 def signed_in(user: Any, lang: str = "en", **kwargs: Any) -> Client:
-    client = Client(HTTP_ACCEPT_LANGUAGE=lang, **kwargs)
-    client.force_login(user)
-    return client
+    return helpers.signed_in(user, lang, **kwargs)
 
 
 def text_of(html: str) -> str:

@@ -34,17 +34,6 @@ def _media(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-@pytest.fixture
-def author() -> Any:
-    return UserFactory()
-
-
-@pytest.fixture
-def browser(client: Client, author: Any) -> Client:
-    client.force_login(author)
-    return client
-
-
 def plain_png() -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (40, 30), "blue").save(out, format="PNG")

@@ -23,7 +23,7 @@ from submissions.models import ArticleEvent, Category, Revision
 from submissions.revisions import word_diff
 from submissions.states import Action, RevisionKind, Status
 from tests.factories import ArticleFactory, EditorFactory, UserFactory
-from tests.helpers import submitted
+from tests.helpers import signed_in, submitted
 from tests.moderation.test_author_visibility import BODY, EDITOR_IDS, INTERNAL, OTHER_ID, OTHER_TITLE, _story
 
 pytestmark = pytest.mark.django_db
@@ -31,12 +31,6 @@ pytestmark = pytest.mark.django_db
 
 def url(article: Any) -> str:
     return f"/studio/{article.pk}/timeline/"
-
-
-def signed_in(user: Any, lang: str = "ru", **kwargs: Any) -> Client:
-    client = Client(HTTP_ACCEPT_LANGUAGE=lang, **kwargs)
-    client.force_login(user)
-    return client
 
 
 def page(user: Any, article: Any, lang: str = "ru") -> str:
