@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from moderation import services
 from moderation.admin.common import DESK_CSS, apply, request_lang
 from newsroom.accounts.actors import signed_in
+from newsroom.accounts.trust import SANCTION_REASONS
 from submissions import policy, workflow
 from submissions.errors import LegalGroundRequired
 from submissions.models import RejectionReason, ReviewStage
@@ -54,10 +55,19 @@ class RejectForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.reasons = {reason.code: reason for reason in RejectionReason.objects.filter(is_active=True)}
         lang = request_lang()
+        # no reason is chosen for the editor: a form sent as it came changes nothing (a required field)
         self.fields["reason_code"].choices = [  # type: ignore[attr-defined]
-            (code, reason.label_for(lang) + (" *" if reason.needs_legal_ground else ""))
-            for code, reason in self.reasons.items()
+            ("", _("— choose a reason —")),
+            *((code, self._label(reason, lang)) for code, reason in self.reasons.items()),
         ]
+
+    @staticmethod
+    def _label(reason: RejectionReason, lang: str) -> str:
+        """The reason's name; * if it needs a legal ground; and a warning if it sanctions the author."""
+        label = reason.label_for(lang) + (" *" if reason.needs_legal_ground else "")
+        if reason.code in SANCTION_REASONS:
+            label += " — " + str(_("lowers the author's trust level"))
+        return label
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -419,3 +419,19 @@ def test_a_publication_time_out_of_range_is_a_form_error_not_a_500(as_user, edit
     else:  # the form again, with the error on the field, and nothing decided
         assert answer.status_code == 200 and "publish_at" in answer.context["form"].errors
         assert fresh.status == Status.IN_REVIEW
+
+
+def test_no_decision_form_chooses_a_reason_and_one_sent_as_it_came_changes_nothing(as_user, editor, in_review):
+    article = in_review()
+    client = as_user(editor)
+    form = act(client, "reject", [article], follow=False)
+    assert form.status_code == 200
+    options = re.findall(r"<option value=\"([^\"]*)\"([^>]*)>", form.content.decode())
+    assert options[0][0] == "" and not any("selected" in attrs for value, attrs in options if value)
+    # the sanctioning reasons say so before anything is confirmed
+    assert "снижает уровень доверия к автору" in form.content.decode()
+    sent = act(client, "reject", [article], follow=False, reason_code="", message="", legal_ground="")
+    assert sent.status_code == 200 and "reason_code" in sent.context["form"].errors
+    fresh = Article.objects.get(pk=article.pk)
+    assert fresh.status == Status.IN_REVIEW and not events(article, Action.REJECT)
+    assert fresh.author.trust_level == article.author.trust_level
