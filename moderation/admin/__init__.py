@@ -10,4 +10,12 @@ The review pages are rendered from templates/admin/moderation/, styled by static
 no inline styles).
 """
 
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
 from moderation.admin import actions, articles, config, lexicon, queue, track  # noqa: F401  (registrations)
+
+# the desk's name in its header and the browser's tab, in the editor's language
+admin.site.site_header = _("Newsroom — the editors' desk")
+admin.site.site_title = _("Newsroom — the editors' desk")
+admin.site.index_title = _("The desk")

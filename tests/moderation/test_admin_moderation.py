@@ -435,3 +435,13 @@ def test_no_decision_form_chooses_a_reason_and_one_sent_as_it_came_changes_nothi
     fresh = Article.objects.get(pk=article.pk)
     assert fresh.status == Status.IN_REVIEW and not events(article, Action.REJECT)
     assert fresh.author.trust_level == article.author.trust_level
+
+
+def test_the_admin_sign_in_locked_out_is_a_page_of_the_admin_in_russian(client, editor):
+    for _ in range(5):
+        client.post("/admin/login/", {"username": editor.email, "password": "wrong-password-x"})
+    locked = client.post("/admin/login/", {"username": editor.email, "password": "wrong-password-x"})
+    page = locked.content.decode()
+    assert locked.status_code == 429 and locked["Retry-After"] and locked["Content-Type"].startswith("text/html")
+    assert "Слишком много неудачных попыток входа" in page and "Newsroom — редакция" in page
+    assert "\\u" not in page and "Попробовать снова можно после" in page
