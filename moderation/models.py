@@ -17,18 +17,20 @@ class Outcome(models.TextChoices):
 class CheckResult(models.Model):
     """One automated check of one revision. Keyed by (revision, check): a redelivered task rewrites its row."""
 
-    revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="check_results")
+    revision = models.ForeignKey(
+        Revision, on_delete=models.CASCADE, related_name="check_results", verbose_name=_("revision")
+    )
     check_name = models.CharField(_("check"), max_length=40)
     outcome = models.CharField(_("outcome"), max_length=8, choices=Outcome.choices)
     score = models.FloatField(_("risk score"), default=0.0)  # 0 = no risk, 1 = certain problem
     findings = models.JSONField(_("findings"), default=list, blank=True)  # [{"code", "ru", "en"}]
     evidence = models.JSONField(_("evidence"), default=dict, blank=True)
-    check_version = models.PositiveSmallIntegerField(default=1)
-    attempts = models.PositiveSmallIntegerField(default=1)
+    check_version = models.PositiveSmallIntegerField(_("check version"), default=1)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=1)
     duration_ms = models.PositiveIntegerField(
-        null=True, blank=True
+        _("duration (ms)"), null=True, blank=True
     )  # how long the check took: slow ones show
-    finished_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), default=timezone.now)
 
     class Meta:
         verbose_name = _("check result")
@@ -59,13 +61,21 @@ class EditorApplication(models.Model):
         DECLINED = "declined", _("declined")
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="editor_applications"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="editor_applications",
+        verbose_name=_("applicant"),
     )
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.OPEN)
     motivation = models.TextField(_("motivation"), max_length=2000, blank=True)
     created_at = models.DateTimeField(_("applied"), default=timezone.now)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
     )
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     decision_note = models.TextField(_("note"), max_length=2000, blank=True)
@@ -89,21 +99,33 @@ class ShadowReview(models.Model):
     """An applicant's verdict on a revision in review. It changes nothing; when an editor decides on the same
     revision, it is scored against that decision."""
 
-    application = models.ForeignKey(EditorApplication, on_delete=models.CASCADE, related_name="reviews")
-    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    article = models.ForeignKey("submissions.Article", on_delete=models.CASCADE, related_name="+")
-    revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="shadow_reviews")
-    decision = models.CharField(max_length=20, choices=Verdict.choices)
-    reason_code = models.CharField(max_length=20, choices=RejectReason.choices, blank=True)
-    note = models.TextField(max_length=5000, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    application = models.ForeignKey(
+        EditorApplication, on_delete=models.CASCADE, related_name="reviews", verbose_name=_("application")
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("reviewer")
+    )
+    article = models.ForeignKey(
+        "submissions.Article", on_delete=models.CASCADE, related_name="+", verbose_name=_("article")
+    )
+    revision = models.ForeignKey(
+        Revision, on_delete=models.CASCADE, related_name="shadow_reviews", verbose_name=_("revision")
+    )
+    decision = models.CharField(_("verdict"), max_length=20, choices=Verdict.choices)
+    reason_code = models.CharField(_("reason"), max_length=20, choices=RejectReason.choices, blank=True)
+    note = models.TextField(_("note"), max_length=5000, blank=True)
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
 
-    editor_decision = models.CharField(max_length=20, choices=Verdict.choices, blank=True)
-    editor_reason_code = models.CharField(max_length=20, choices=RejectReason.choices, blank=True)
-    decision_agrees = models.BooleanField(null=True)
-    reason_agrees = models.BooleanField(null=True)  # only when both rejected
-    score = models.FloatField(null=True)
-    scored_at = models.DateTimeField(null=True, blank=True)
+    editor_decision = models.CharField(
+        _("editor's decision"), max_length=20, choices=Verdict.choices, blank=True
+    )
+    editor_reason_code = models.CharField(
+        _("editor's reason"), max_length=20, choices=RejectReason.choices, blank=True
+    )
+    decision_agrees = models.BooleanField(_("verdict agrees"), null=True)
+    reason_agrees = models.BooleanField(_("reason agrees"), null=True)  # only when both rejected
+    score = models.FloatField(_("score"), null=True)
+    scored_at = models.DateTimeField(_("scored"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("shadow review")
@@ -142,7 +164,7 @@ class LexiconEntry(models.Model):
     )
     is_active = models.BooleanField(_("active"), default=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         verbose_name = _("lexicon entry")
@@ -159,10 +181,14 @@ class LexiconEntry(models.Model):
 class DuplicateSignature(models.Model):
     """The MinHash signature of an article's latest indexed text (published or in review)."""
 
-    article = models.OneToOneField("submissions.Article", on_delete=models.CASCADE, related_name="+")
-    revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="+")
-    signature = models.BinaryField()  # the MinHash values, packed
-    shingles = models.PositiveIntegerField(default=0)
+    article = models.OneToOneField(
+        "submissions.Article", on_delete=models.CASCADE, related_name="+", verbose_name=_("article")
+    )
+    revision = models.ForeignKey(
+        Revision, on_delete=models.CASCADE, related_name="+", verbose_name=_("revision")
+    )
+    signature = models.BinaryField(_("signature"))  # the MinHash values, packed
+    shingles = models.PositiveIntegerField(_("shingles"), default=0)
     # A key is at most as long as its title for the letters of most scripts, up to 3x where case folding or
     # compatibility forms expand (ß, ligatures), 18x for one Arabic ligature: 600 characters hold the key of any
     # ordinary 200-character title whole, and at most 2,400 UTF-8 bytes keep every key under PostgreSQL's B-tree
@@ -170,8 +196,14 @@ class DuplicateSignature(models.Model):
     TITLE_KEY_MAX = 600
     # moderation.text.title_key of the indexed title: the content rules find title copies by equality on it. Rows
     # indexed before the column existed hold "" until `manage.py rebuild_duplicate_index` runs.
-    title_key = models.CharField(max_length=TITLE_KEY_MAX, db_index=True, default="", db_default="")
-    updated_at = models.DateTimeField(auto_now=True)
+    title_key = models.CharField(
+        _("title key"), max_length=TITLE_KEY_MAX, db_index=True, default="", db_default=""
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("duplicate signature")
+        verbose_name_plural = _("duplicate signatures")
 
     def __str__(self) -> str:
         return f"signature of {self.article_id}"
@@ -181,11 +213,15 @@ class DuplicateBand(models.Model):
     """LSH bands of the signatures, persisted so every worker shares the index and nothing is rebuilt at start.
     Candidates for a new text: the articles sharing at least one (band, hash)."""
 
-    article = models.ForeignKey("submissions.Article", on_delete=models.CASCADE, related_name="+")
-    band = models.PositiveSmallIntegerField()
-    hash = models.BigIntegerField()
+    article = models.ForeignKey(
+        "submissions.Article", on_delete=models.CASCADE, related_name="+", verbose_name=_("article")
+    )
+    band = models.PositiveSmallIntegerField(_("band"))
+    hash = models.BigIntegerField(_("hash"))
 
     class Meta:
+        verbose_name = _("duplicate band")
+        verbose_name_plural = _("duplicate bands")
         indexes = [models.Index(fields=["band", "hash"], name="duplicate_band_lookup")]
 
     def __str__(self) -> str:
@@ -195,12 +231,18 @@ class DuplicateBand(models.Model):
 class ImageFingerprint(models.Model):
     """A perceptual hash of an article image, to find the reuse of a photo already published."""
 
-    media = models.OneToOneField("submissions.Media", on_delete=models.CASCADE, related_name="+")
-    article = models.ForeignKey("submissions.Article", on_delete=models.CASCADE, related_name="+")
-    phash = models.BigIntegerField()  # 64-bit pHash, as a signed integer
-    created_at = models.DateTimeField(default=timezone.now)
+    media = models.OneToOneField(
+        "submissions.Media", on_delete=models.CASCADE, related_name="+", verbose_name=_("image")
+    )
+    article = models.ForeignKey(
+        "submissions.Article", on_delete=models.CASCADE, related_name="+", verbose_name=_("article")
+    )
+    phash = models.BigIntegerField(_("perceptual hash"))  # 64-bit pHash, as a signed integer
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:
+        verbose_name = _("image fingerprint")
+        verbose_name_plural = _("image fingerprints")
         indexes = [models.Index(fields=["phash"], name="image_phash_idx")]
 
     def __str__(self) -> str:
@@ -212,10 +254,15 @@ class EditorProfile(models.Model):
     claim-next show an editor only these; empty means everything."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="editor_profile"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="editor_profile",
+        verbose_name=_("editor"),
     )
     languages = models.JSONField(_("working languages"), default=list, blank=True)  # ["ru", "en"]
-    categories = models.ManyToManyField("submissions.Category", blank=True, related_name="+")
+    categories = models.ManyToManyField(
+        "submissions.Category", blank=True, related_name="+", verbose_name=_("sections")
+    )
 
     class Meta:
         verbose_name = _("editor profile")

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class SubmissionsConfig(AppConfig):
     name = "submissions"
-    verbose_name = "Submissions"
+    verbose_name = _("Submissions")
 
     def ready(self) -> None:
         from newsroom.accounts import personal_data

@@ -49,16 +49,23 @@ class Tag(models.Model):
 class Article(models.Model):
     """The author's working copy plus its place in the lifecycle. `status` is written only by workflow.py."""
 
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="articles")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="articles", verbose_name=_("author")
+    )
     title = models.CharField(_("title"), max_length=200, blank=True)
     lead = models.CharField(_("lead"), max_length=600, blank=True)
     body = models.TextField(_("body"), max_length=100_000, blank=True)  # Markdown
     body_html = models.TextField(_("body (HTML)"), blank=True)  # rendered and sanitised on every change
     language = models.CharField(_("language"), max_length=8, choices=Language.choices, default=Language.RU)
     category = models.ForeignKey(
-        Category, on_delete=models.PROTECT, null=True, blank=True, related_name="articles"
+        Category,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="articles",
+        verbose_name=_("category"),
     )
-    tags = models.ManyToManyField(Tag, blank=True, related_name="articles")
+    tags = models.ManyToManyField(Tag, blank=True, related_name="articles", verbose_name=_("tags"))
     place_name = models.CharField(_("place"), max_length=120, blank=True)
     region = models.CharField(_("region"), max_length=60, blank=True)  # a routing key, e.g. "moscow"
     # only when the author chooses to give them
@@ -66,22 +73,39 @@ class Article(models.Model):
     longitude = models.DecimalField(_("longitude"), max_digits=8, decimal_places=5, null=True, blank=True)
     has_third_party_material = models.BooleanField(_("contains third-party material"), default=False)
     rights_confirmed = models.BooleanField(_("the author confirms the right to publish"), default=False)
-    cover = models.ForeignKey("Media", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    cover = models.ForeignKey(
+        "Media",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("cover image"),
+    )
     # bumped by every change of the working copy: the ETag, checked by If-Match
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(_("version"), default=1)
     slug = models.SlugField(
         _("slug"), max_length=120, unique=True, null=True, blank=True, allow_unicode=False
     )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
 
     current_revision = models.ForeignKey(
-        "Revision", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "Revision",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("current revision"),
     )
     risk_score = models.FloatField(_("risk score"), null=True, blank=True)
     reject_reason = models.CharField(_("reason"), max_length=20, choices=RejectReason.choices, blank=True)
 
     claimed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="claims"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="claims",
+        verbose_name=_("claimed by"),
     )
     claim_expires_at = models.DateTimeField(_("claim expires at"), null=True, blank=True)
 
@@ -90,10 +114,20 @@ class Article(models.Model):
     queue_key = models.DateTimeField(_("queue position"), null=True, blank=True)
     # a junior editor's approval, waiting for a second one in the same review
     first_approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("first approved by"),
     )
     rejected_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("rejected by"),
     )
     appealed_at = models.DateTimeField(_("appealed"), null=True, blank=True)  # one appeal per article
     is_appeal = models.BooleanField(
@@ -101,7 +135,12 @@ class Article(models.Model):
     )  # the review now open is an appeal
     # the author's edit of a published article, under review while the published text stays live
     pending_revision = models.ForeignKey(
-        "Revision", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "Revision",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("pending update"),
     )
     retraction_reason = models.TextField(_("retraction notice"), blank=True)
     erased_at = models.DateTimeField(_("erased"), null=True, blank=True)  # the author deleted their account
@@ -163,22 +202,38 @@ class Revision(models.Model):
     every editorial edit. Automated checks judge submitted revisions (Article.current_revision), never the
     working copy."""
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
-    number = models.PositiveIntegerField()
-    kind = models.CharField(max_length=10, choices=RevisionKind.choices, default=RevisionKind.SUBMIT)
-    title = models.CharField(max_length=200, blank=True)
-    lead = models.CharField(max_length=600, blank=True)
-    body = models.TextField(blank=True)
-    language = models.CharField(max_length=8, choices=Language.choices)
-    category = models.ForeignKey(Category, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="revisions", verbose_name=_("article")
+    )
+    number = models.PositiveIntegerField(_("number"))
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=RevisionKind.choices, default=RevisionKind.SUBMIT
+    )
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    lead = models.CharField(_("lead"), max_length=600, blank=True)
+    body = models.TextField(_("body"), blank=True)
+    language = models.CharField(_("language"), max_length=8, choices=Language.choices)
+    category = models.ForeignKey(
+        Category,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("category"),
+    )
     # tags, place, sources, declarations: what else the author wrote, as it was
-    extra = models.JSONField(default=dict, blank=True)
-    changed = models.JSONField(default=list, blank=True)  # field names changed since the previous revision
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(default=timezone.now)  # an autosave coalesced into it
+    extra = models.JSONField(_("other details"), default=dict, blank=True)
+    # field names changed since the previous revision
+    changed = models.JSONField(_("changed fields"), default=list, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)  # an autosave coalesced into it
 
     class Meta:
+        verbose_name = _("revision")
+        verbose_name_plural = _("revisions")
         constraints = [models.UniqueConstraint(fields=["article", "number"], name="revision_number_unique")]
         ordering = ["article", "number"]
 
@@ -191,18 +246,27 @@ class ArticleEvent(models.Model):
     transaction. Append-only: the database refuses UPDATE and DELETE of these rows (migration 0007), so an
     article with events cannot be deleted either (PROTECT here says so before the database does)."""
 
-    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="events")
+    article = models.ForeignKey(
+        Article, on_delete=models.PROTECT, related_name="events", verbose_name=_("article")
+    )
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
     )  # null: the system (checks, beat)
-    action = models.CharField(max_length=30, choices=Action.choices)
-    from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
-    to_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
-    message = models.TextField(blank=True)
-    data = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    action = models.CharField(_("action"), max_length=30, choices=Action.choices)
+    from_status = models.CharField(_("from status"), max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField(_("to status"), max_length=20, choices=Status.choices, blank=True)
+    message = models.TextField(_("message"), blank=True)
+    data = models.JSONField(_("data"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
 
     class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
         ordering = ["created_at", "id"]
         indexes = [
             models.Index(fields=["article", "created_at"], name="event_article_idx"),
@@ -217,9 +281,13 @@ class ArticleEvent(models.Model):
 class Correction(models.Model):
     """A dated public correction appended to a published article."""
 
-    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="corrections")
+    article = models.ForeignKey(
+        Article, on_delete=models.PROTECT, related_name="corrections", verbose_name=_("article")
+    )
     text = models.TextField(_("correction"), max_length=5000)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("published by")
+    )
     created_at = models.DateTimeField(_("published"), default=timezone.now)
 
     class Meta:
@@ -268,7 +336,9 @@ class ReviewStage(models.Model):
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name_ru = models.CharField(_("name (Russian)"), max_length=100)
     name_en = models.CharField(_("name (English)"), max_length=100)
-    categories = models.ManyToManyField(Category, blank=True, related_name="review_stages")
+    categories = models.ManyToManyField(
+        Category, blank=True, related_name="review_stages", verbose_name=_("categories")
+    )
     # the one who completes the stage may not also give the final approval
     separate_person = models.BooleanField(_("completed by someone other than the approver"), default=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
@@ -286,14 +356,22 @@ class ReviewStage(models.Model):
 class StageSignoff(models.Model):
     """A stage completed for one review of an article (the review that began at `round_started`)."""
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="stage_signoffs")
-    stage = models.ForeignKey(ReviewStage, on_delete=models.PROTECT, related_name="+")
-    round_started = models.DateTimeField()
-    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    note = models.TextField(blank=True, max_length=5000)
-    created_at = models.DateTimeField(default=timezone.now)
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="stage_signoffs", verbose_name=_("article")
+    )
+    stage = models.ForeignKey(
+        ReviewStage, on_delete=models.PROTECT, related_name="+", verbose_name=_("review stage")
+    )
+    round_started = models.DateTimeField(_("review started"))
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("completed by")
+    )
+    note = models.TextField(_("note"), blank=True, max_length=5000)
+    created_at = models.DateTimeField(_("completed"), default=timezone.now)
 
     class Meta:
+        verbose_name = _("completed review stage")
+        verbose_name_plural = _("completed review stages")
         constraints = [
             models.UniqueConstraint(
                 fields=["article", "stage", "round_started"], name="one_signoff_per_round"
@@ -308,15 +386,31 @@ class ConflictDeclaration(models.Model):
     """An editor's declared conflict of interest with an author, a category or a tag: the queue never hands
     them such an article and the workflow refuses their claims and decisions on it. Withdrawn, never deleted."""
 
-    editor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="conflicts")
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="conflicts", verbose_name=_("editor")
     )
-    category = models.ForeignKey(Category, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
-    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    category = models.ForeignKey(
+        Category,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("category"),
+    )
+    tag = models.ForeignKey(
+        Tag, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("tag")
+    )
     reason = models.CharField(_("reason"), max_length=300, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("declared"), default=timezone.now)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("declared conflict of interest")
@@ -343,11 +437,13 @@ class ConflictDeclaration(models.Model):
 class Source(models.Model):
     """Where the article's material comes from. The site disclaims third-party material, so it must be named."""
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sources")
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="sources", verbose_name=_("article")
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=SourceKind.choices)
     url = models.URLField(_("address"), max_length=1000, blank=True)
     description = models.CharField(_("description"), max_length=500, blank=True)
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
         ordering = ["article", "position", "id"]
@@ -368,24 +464,32 @@ def media_path(instance: Media, filename: str) -> str:
 class Media(models.Model):
     """An image of an article, re-encoded from the upload (the original bytes are never stored)."""
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="media")
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="media", verbose_name=_("article")
+    )
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
     )
     file = models.FileField(_("file"), upload_to=media_path, max_length=200)
-    format = models.CharField(max_length=8)  # jpeg / png / webp, of the stored file
-    width = models.PositiveIntegerField()
-    height = models.PositiveIntegerField()
+    format = models.CharField(_("format"), max_length=8)  # jpeg / png / webp, of the stored file
+    width = models.PositiveIntegerField(_("width"))
+    height = models.PositiveIntegerField(_("height"))
     bytes = models.PositiveBigIntegerField(
-        default=0
+        _("size (bytes)"), default=0
     )  # stored size, responsive sizes included (for the quota)
     caption = models.CharField(_("caption"), max_length=500, blank=True)
     credit = models.CharField(_("credit"), max_length=200, blank=True)
     # {"480": {"name": ..., "width": ..., "height": ...}, ...}, filled by a task
-    sizes = models.JSONField(default=dict, blank=True)
-    metadata_removed = models.JSONField(default=list, blank=True)  # e.g. ["exif", "gps", "xmp"]
-    position = models.PositiveSmallIntegerField(default=0)
-    created_at = models.DateTimeField(default=timezone.now)
+    sizes = models.JSONField(_("responsive sizes"), default=dict, blank=True)
+    metadata_removed = models.JSONField(
+        _("metadata removed"), default=list, blank=True
+    )  # e.g. ["exif", "gps", "xmp"]
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    created_at = models.DateTimeField(_("uploaded"), default=timezone.now)
 
     class Meta:
         ordering = ["article", "position", "id"]

@@ -206,6 +206,7 @@ ADMIN: dict[str, dict[str, int]] = {
     },
     "channels.channel": {**_NOT_STAFF, "junior_editor": 403, "editor": 403, "chief_editor": 200},
     "channels.delivery": {**_NOT_STAFF, "junior_editor": 403, "editor": 403, "chief_editor": 200},
+    "channels.publication": {**_NOT_STAFF, "junior_editor": 403, "editor": 403, "chief_editor": 200},
     # superusers only
     "auth.group": {**_NOT_STAFF, **dict.fromkeys(STAFF, 403)},
     "knox.authtoken": {**_NOT_STAFF, **dict.fromkeys(STAFF, 403)},

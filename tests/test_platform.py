@@ -106,16 +106,33 @@ def test_compiled_catalogue_matches_its_source():
 def test_demo_seed_runs_once_through_the_workflow(settings, tmp_path):
     from django.core.management import call_command
 
-    from submissions.models import Article
+    from moderation.models import Outcome, QueueItem
+    from submissions.models import Article, Correction
 
     settings.VAR_DIR = tmp_path
     call_command("seed_demo")
     published = Article.objects.filter(status="published")
     assert published.count() == 5 and set(published.values_list("language", flat=True)) == {"ru", "en"}
     assert all(a.events.filter(action="checks_complete").exists() for a in published)
+    # one published story carries a correction, made through the workflow (its event is in the trail)
+    corrected = Article.objects.get(corrections__isnull=False)
+    assert corrected.status == "published" and Correction.objects.count() == 1
+    assert corrected.events.filter(action="correct").exists()
+    # three wait in the queue, checked: a risky one, a near-duplicate of a published story, one in English
+    waiting = QueueItem.objects.filter(queue_key__isnull=False)
+    assert waiting.count() == 3 and set(waiting.values_list("status", flat=True)) == {"in_review"}
+    assert all(a.events.filter(action="checks_complete").exists() for a in waiting)
+    outcomes = {
+        (article.language, result.check_name, result.outcome)
+        for article in waiting
+        for result in article.current_revision.check_results.all()
+    }
+    assert ("ru", "content_rules", Outcome.FAIL) in outcomes
+    assert any(name == "near_duplicate" and outcome != Outcome.PASS for _, name, outcome in outcomes)
+    assert {a.language for a in waiting} == {"ru", "en"}
     accounts = json.loads((tmp_path / "demo-accounts.json").read_text())
     call_command("seed_demo")  # the second `make run`
-    assert Article.objects.count() == 5
+    assert Article.objects.count() == 8 and Correction.objects.count() == 1
     assert json.loads((tmp_path / "demo-accounts.json").read_text()) == accounts
 
 

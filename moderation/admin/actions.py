@@ -18,6 +18,7 @@ from moderation import services
 from moderation.admin.common import DESK_CSS, apply, request_lang
 from newsroom.accounts.actors import signed_in
 from newsroom.accounts.trust import SANCTION_REASONS
+from newsroom.adminkit import DeskPhrases
 from submissions import policy, workflow
 from submissions.errors import LegalGroundRequired
 from submissions.models import RejectionReason, ReviewStage
@@ -110,7 +111,7 @@ class StageForm(forms.Form):
 # --- the actions ----------------------------------------------------------------------------------------------------
 
 
-class ModerationAdmin(admin.ModelAdmin):
+class ModerationAdmin(DeskPhrases, admin.ModelAdmin):
     """Decisions on selected articles. `allowed_permissions` mirror the workflow's own checks, so an action is
     offered only to those who may take it; the workflow still decides per article (state, claim, conflicts)."""
 

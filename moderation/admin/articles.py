@@ -3,6 +3,7 @@ the revision under review (rendered from templates/admin/moderation/), the audit
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django import forms
@@ -10,8 +11,10 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.loader import render_to_string
+from django.urls import URLPattern, path, reverse
+from django.utils.html import format_html
 from django.utils.safestring import SafeString
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext_lazy, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from moderation import selectors
@@ -122,6 +125,10 @@ def render_checks(revision: Revision, results: list[CheckResult]) -> SafeString:
             "score": f"{r.score:.2f}",
             "findings": [(f.get("code", ""), f.get(lang) or f.get("en") or "") for f in r.findings],
             "duration": _duration(r.duration_ms),
+            # what the check saw (matches, counts, detected language), as stored: for the editor to judge
+            "evidence": json.dumps(r.evidence, ensure_ascii=False, indent=1, sort_keys=True)
+            if r.evidence
+            else "",
         }
         for r in results
     ]
@@ -152,7 +159,20 @@ def render_diff(base: Revision, revision: Revision) -> SafeString:
 @admin.register(Article)
 class ArticleAdmin(ModerationAdmin):
     form = ArticleEditForm
-    list_display = ["id", "title", "status", "language", "category", "author", "risk_score", "submitted_at"]
+    accusative = pgettext_lazy("accusative", "article")  # «Изменить статью»
+    counted = ngettext_lazy("%(count)s article", "%(count)s articles", "count")  # 1 статья, 5 статей
+    # the title opens the review page (decisions); the id, the change form (the editable text)
+    list_display = [
+        "id",
+        "review_link",
+        "status",
+        "language",
+        "category",
+        "author",
+        "risk_score",
+        "submitted_at",
+    ]
+    list_display_links = ["id"]
     list_filter = ["status", "language", "category"]
     search_fields = ["title", "lead"]
     list_select_related = ["category", "author"]
@@ -202,6 +222,24 @@ class ArticleAdmin(ModerationAdmin):
         if name not in ("version", *EDIT_FIELDS)
     )
     inlines = [CorrectionInline, EventInline]
+
+    def get_urls(self) -> list[URLPattern]:
+        from moderation.admin.review import ReviewView  # it renders with this module's helpers
+
+        review = path(
+            "<path:object_id>/review/",
+            self.admin_site.admin_view(ReviewView(self)),
+            name="submissions_article_review",
+        )
+        return [review, *super().get_urls()]
+
+    @admin.display(description=_("title"), ordering="title")
+    def review_link(self, obj: Article) -> SafeString:
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:submissions_article_review", args=[obj.pk]),
+            obj.title or "—",
+        )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         qs = super().get_queryset(request)

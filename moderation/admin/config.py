@@ -8,20 +8,23 @@ from django.contrib import admin
 from django.db.models import Q
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy, pgettext_lazy
 
 from moderation.admin.common import YesNoFilter
 from moderation.models import CheckResult
-from newsroom.adminkit import ReadOnly
+from newsroom.adminkit import DeskPhrases, ReadOnly
 from submissions.models import Category, ConflictDeclaration, RejectionReason, ReviewStage
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(DeskPhrases, admin.ModelAdmin):
+    accusative = pgettext_lazy("accusative", "category")
+    counted = ngettext_lazy("%(count)s category", "%(count)s categories", "count")
     list_display = ["slug", "name_ru", "name_en", "sla_hours", "position", "is_active"]
     list_editable = ["sla_hours", "position", "is_active"]
 
 
-class _CodedConfigAdmin(admin.ModelAdmin):
+class _CodedConfigAdmin(DeskPhrases, admin.ModelAdmin):
     """Codes are recorded in audit events and referenced by code: fixed once created; deactivate, never delete."""
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
@@ -33,6 +36,8 @@ class _CodedConfigAdmin(admin.ModelAdmin):
 
 @admin.register(RejectionReason)
 class RejectionReasonAdmin(_CodedConfigAdmin):
+    accusative = pgettext_lazy("accusative", "rejection reason")
+    counted = ngettext_lazy("%(count)s rejection reason", "%(count)s rejection reasons", "count")
     list_display = ["code", "label_ru", "label_en", "needs_legal_ground", "position", "is_active"]
     list_editable = ["position", "is_active"]
     list_filter = ["is_active", "needs_legal_ground"]
@@ -51,6 +56,8 @@ class RejectionReasonAdmin(_CodedConfigAdmin):
 
 @admin.register(ReviewStage)
 class ReviewStageAdmin(_CodedConfigAdmin):
+    accusative = pgettext_lazy("accusative", "review stage")
+    counted = ngettext_lazy("%(count)s review stage", "%(count)s review stages", "count")
     list_display = ["code", "name_ru", "name_en", "separate_person", "position", "is_active"]
     list_editable = ["position", "is_active"]
     list_filter = ["is_active"]
@@ -67,8 +74,13 @@ class WithdrawnFilter(YesNoFilter):
 
 
 @admin.register(ConflictDeclaration)
-class ConflictDeclarationAdmin(ReadOnly, admin.ModelAdmin):
+class ConflictDeclarationAdmin(DeskPhrases, ReadOnly, admin.ModelAdmin):
     """Editors declare and withdraw their conflicts through the API; here chief editors only look."""
+
+    accusative = pgettext_lazy("accusative", "declared conflict of interest")
+    counted = ngettext_lazy(
+        "%(count)s declared conflict of interest", "%(count)s declared conflicts of interest", "count"
+    )
 
     list_display = ["editor", "author", "category", "tag", "reason", "created_at", "withdrawn_at"]
     list_filter = [WithdrawnFilter]
@@ -77,7 +89,9 @@ class ConflictDeclarationAdmin(ReadOnly, admin.ModelAdmin):
 
 
 @admin.register(CheckResult)
-class CheckResultAdmin(admin.ModelAdmin):
+class CheckResultAdmin(DeskPhrases, admin.ModelAdmin):
+    accusative = pgettext_lazy("accusative", "check result")
+    counted = ngettext_lazy("%(count)s check result", "%(count)s check results", "count")
     list_display = ["revision", "check_name", "outcome", "score", "finished_at"]
     list_filter = ["check_name", "outcome"]
     list_select_related = ["revision"]

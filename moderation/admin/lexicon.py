@@ -11,9 +11,11 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy, pgettext_lazy
 
 from moderation import lexicon
 from moderation.models import LexiconEntry
+from newsroom.adminkit import DeskPhrases
 
 LANGUAGE_CHOICES = [("ru", _("Russian")), ("en", _("English")), ("any", _("any language"))]
 
@@ -43,7 +45,9 @@ class LexiconEntryForm(forms.ModelForm):
 
 
 @admin.register(LexiconEntry)
-class LexiconEntryAdmin(admin.ModelAdmin):
+class LexiconEntryAdmin(DeskPhrases, admin.ModelAdmin):
+    accusative = pgettext_lazy("accusative", "lexicon entry")
+    counted = ngettext_lazy("%(count)s lexicon entry", "%(count)s lexicon entries", "count")
     form = LexiconEntryForm
     list_display = ["term", "language", "category", "severity", "is_active", "is_phrase", "updated_at"]
     list_filter = ["is_active", "category", "severity", "language", "is_phrase"]

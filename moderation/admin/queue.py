@@ -13,7 +13,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.timesince import timesince, timeuntil
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext, ngettext_lazy, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from moderation import selectors
@@ -27,6 +27,7 @@ from submissions.models import Article
 
 # policy.review_kind's labels, as shown
 KIND_LABELS = {"update": _("update"), "review": _("review")}
+QUEUE_CSS = "moderation/queue.css"
 
 
 class ClaimedFilter(YesNoFilter):
@@ -80,19 +81,14 @@ class QueueItemAdmin(ReadOnly, ModerationAdmin):
     review (own articles, declared conflicts, ...), as the API's queue. Opening an item opens the article's
     review page. The list costs the same number of queries whatever its length."""
 
-    list_display = [
-        "title",
-        "kind",
-        "language",
-        "category_name",
-        "author_trust",
-        "risk",
-        "checks",
-        "time_left",
-        "is_appeal",
-        "awaiting_second_approval",
-        "claimed",
-    ]
+    # the editor's questions, in order: what, who, how risky, what the checks found, how long left, who has it;
+    # narrow wrapping cells that fit 1280 px (queue.css)
+    list_display = ["what", "who", "risk", "checks", "time_left", "claimed"]
+    # newsroom.adminkit.DeskPhrases's names (titles and counts in grammatical Russian)
+    accusative = pgettext_lazy("accusative", "moderation queue item")
+    counted = ngettext_lazy("%(count)s article in the queue", "%(count)s articles in the queue", "count")
+    # `what` links the title itself: the meta line under it is not part of the link
+    list_display_links = None
     list_filter = [
         ScopeFilter,
         KindFilter,
@@ -116,6 +112,9 @@ class QueueItemAdmin(ReadOnly, ModerationAdmin):
     list_per_page = 50
     actions = [name for name in ModerationAdmin.actions if name != "unschedule"]  # scheduled ones never wait
 
+    class Media:
+        css = {"all": [QUEUE_CSS]}  # extends ModerationAdmin's desk.css
+
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         waiting = QueueItem.objects.filter(queue_key__isnull=False)
         return selectors.with_review_details(selectors.not_involved(signed_in(request), waiting)).order_by(
@@ -131,40 +130,63 @@ class QueueItemAdmin(ReadOnly, ModerationAdmin):
     def change_view(
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
     ) -> HttpResponse:
-        return HttpResponseRedirect(reverse("admin:submissions_article_change", args=[object_id]))
+        return HttpResponseRedirect(reverse("admin:submissions_article_review", args=[object_id]))
 
-    @admin.display(description=_("kind"))
-    def kind(self, obj: Article) -> Any:
-        return KIND_LABELS[policy.review_kind(obj)]
+    @admin.display(description=pgettext_lazy("queue column", "what"), ordering="title")
+    def what(self, obj: Article) -> SafeString:
+        """The title, linking where the queue always did (the item, which opens the article's review page), and
+        under it what kind of review it is, its language and section, an appeal, a pending second approval."""
+        meta = [str(KIND_LABELS[policy.review_kind(obj)]), obj.language]
+        if obj.category:
+            meta.append(obj.category.name_for(translation.get_language()))
+        if obj.is_appeal:
+            meta.append(gettext("appeal"))
+        first = obj.first_approved_by
+        if first is not None:
+            meta.append(
+                gettext("awaiting second approval (first: %(editor)s)") % {"editor": first.display_name}
+            )
+        return format_html(
+            '<a href="{}">{}</a><span class="queue-meta">{}</span>',
+            reverse("admin:moderation_queueitem_change", args=[obj.pk]),
+            obj.title or gettext("(untitled)"),
+            " · ".join(meta),
+        )
 
-    @admin.display(description=_("category"), ordering="category__position")
-    def category_name(self, obj: Article) -> str | None:
-        return obj.category.name_for(translation.get_language()) if obj.category else None
-
-    @admin.display(description=_("author (trust level)"), ordering="author__trust_level")
-    def author_trust(self, obj: Article) -> str:
+    @admin.display(description=pgettext_lazy("queue column", "who"), ordering="author__trust_level")
+    def who(self, obj: Article) -> SafeString:
         author = obj.author
-        return f"{author.display_name} ({author.get_trust_level_display()})"
+        return format_html(
+            '{}<span class="queue-meta">{}</span>', author.byline, author.get_trust_level_display()
+        )
 
     @admin.display(description=_("risk"), ordering="risk_score")
     def risk(self, obj: Article) -> str | None:
         return f"{obj.risk_score:.2f}" if obj.risk_score is not None else None
 
     @admin.display(description=_("checks"))
-    def checks(self, obj: Article) -> SafeString | None:
-        """Failed and warning checks by name, then how many passed (from the prefetched results)."""
+    def checks(self, obj: Article) -> SafeString | str | None:
+        """How many checks failed (or crashed) and warned, naming them, or that all passed (from the prefetched
+        results: no queries)."""
         results = selectors.results_summary(obj)
         if not results:
             return None
         parts = []
-        for outcome in (Outcome.ERROR, Outcome.FAIL, Outcome.WARN):
+        for outcome, label in (
+            (Outcome.ERROR, lambda n: ngettext("%(n)d error", "%(n)d errors", n)),
+            (Outcome.FAIL, lambda n: ngettext("%(n)d failure", "%(n)d failures", n)),
+            (Outcome.WARN, lambda n: ngettext("%(n)d warning", "%(n)d warnings", n)),
+        ):
             names = [r.check_name for r in results if r.outcome == outcome]
             if names:
-                parts.append(f"{outcome.label}: {', '.join(names)}")
-        passed = sum(r.outcome == Outcome.PASS for r in results)
-        if passed:
-            parts.append(f"{Outcome.PASS.label}: {passed}")
-        return format_html_join("; ", "{}", ((part,) for part in parts))
+                parts.append(
+                    (f"queue-{outcome.value}", label(len(names)) % {"n": len(names)}, ", ".join(names))
+                )
+        if not parts:
+            return gettext("all %(n)d passed") % {"n": len(results)}
+        return format_html_join(
+            "", '<span class="queue-check {}">{} <span class="queue-meta">{}</span></span>', parts
+        )
 
     @admin.display(description=_("time left"), ordering="due_at")
     def time_left(self, obj: Article) -> SafeString | str | None:
@@ -173,15 +195,10 @@ class QueueItemAdmin(ReadOnly, ModerationAdmin):
         now = timezone.now()
         if obj.due_at <= now:
             return format_html(
-                '<strong class="desk-overdue">{}</strong>',  # desk.css (ModerationAdmin.Media)
+                '<strong class="queue-overdue">{}</strong>',  # queue.css
                 gettext("overdue by %(time)s") % {"time": timesince(obj.due_at, now, depth=1)},
             )
         return timeuntil(obj.due_at, now, depth=2)
-
-    @admin.display(description=_("awaiting second approval (first approved by)"))
-    def awaiting_second_approval(self, obj: Article) -> str | None:
-        first = obj.first_approved_by
-        return first.display_name if first is not None else None
 
     @admin.display(description=_("claimed by"), ordering="claimed_by")
     def claimed(self, obj: Article) -> str | None:

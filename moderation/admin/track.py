@@ -9,11 +9,13 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy, pgettext_lazy
 
 from moderation import track
 from moderation.admin.common import apply
 from moderation.models import EditorApplication, ShadowReview
 from newsroom.accounts.actors import signed_in
+from newsroom.adminkit import DeskPhrases
 
 
 def _decide_applications(move: Callable[..., Any], label: Any) -> Callable[..., None]:
@@ -56,8 +58,13 @@ class ShadowReviewInline(admin.TabularInline):
 
 
 @admin.register(EditorApplication)
-class EditorApplicationAdmin(admin.ModelAdmin):
+class EditorApplicationAdmin(DeskPhrases, admin.ModelAdmin):
     """Chief editors judge editor-track applications by accuracy, volume and recent disagreements."""
+
+    accusative = pgettext_lazy("accusative", "editor-track application")
+    counted = ngettext_lazy(
+        "%(count)s editor-track application", "%(count)s editor-track applications", "count"
+    )
 
     list_display = ["id", "user", "state", "created_at", "scored", "accuracy", "decision_agreement"]
     list_filter = ["state"]

@@ -11,13 +11,42 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.functional import lazy
+from django.utils.translation import gettext, ngettext_lazy, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from newsroom.accounts import services
 from newsroom.accounts.models import RoleChange, User
-from newsroom.accounts.roles import MANAGE_ROLES, ROLES
-from newsroom.adminkit import ReadOnly
+from newsroom.accounts.roles import CHIEF_EDITOR, CONTRIBUTOR, EDITOR, JUNIOR_EDITOR, MANAGE_ROLES, ROLES
+from newsroom.adminkit import DeskPhrases, ReadOnly
 from newsroom.api.errors import ApplicationError
+
+# the roles as the desk names them (the codes are the API's)
+ROLE_LABELS = {
+    CONTRIBUTOR: _("contributor"),
+    JUNIOR_EDITOR: _("junior editor"),
+    EDITOR: _("editor"),
+    CHIEF_EDITOR: _("chief editor"),
+}
+
+
+class RoleFilter(admin.SimpleListFilter):
+    """The users of a role (a group named by the role's code), by the role's name."""
+
+    title = _("role")
+    parameter_name = "role"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [(role, ROLE_LABELS[role]) for role in ROLES]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        return queryset.filter(groups__name=self.value()).distinct() if self.value() else queryset
+
+
+def _role_action_label(role: str, grant: bool) -> str:
+    """In the language of the request that shows it (an action's label is made once, at import)."""
+    label = gettext("Grant role: %s") if grant else gettext("Revoke role: %s")
+    return label % ROLE_LABELS.get(role, role)
 
 
 def _role_action(role: str, grant: bool) -> Callable[..., None]:
@@ -41,7 +70,7 @@ def _role_action(role: str, grant: bool) -> Callable[..., None]:
             modeladmin.message_user(request, _("%(n)d user(s) updated.") % {"n": done}, messages.SUCCESS)
 
     action.__name__ = f"{'grant' if grant else 'revoke'}_{role}"
-    action.short_description = (_("Grant role: %s") if grant else _("Revoke role: %s")) % role  # type: ignore[attr-defined]
+    action.short_description = lazy(_role_action_label, str)(role, grant)  # type: ignore[attr-defined]
     action.allowed_permissions = ("manage_roles",)  # type: ignore[attr-defined]
     return action
 
@@ -58,7 +87,9 @@ class RoleChangeInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(DeskPhrases, BaseUserAdmin):
+    accusative = pgettext_lazy("accusative", "user")
+    counted = ngettext_lazy("%(count)s user", "%(count)s users", "count")
     ordering = ["-date_joined"]
     list_display = [
         "email",
@@ -69,7 +100,7 @@ class UserAdmin(BaseUserAdmin):
         "is_active",
         "date_joined",
     ]
-    list_filter = ["trust_level", "is_staff", "is_active", "groups"]
+    list_filter = ["trust_level", "is_staff", "is_active", RoleFilter]
     search_fields = ["email", "display_name", "pen_name"]
     inlines = [RoleChangeInline]
     actions = [_role_action(role, grant) for role in ROLES for grant in (True, False)]
@@ -84,6 +115,20 @@ class UserAdmin(BaseUserAdmin):
         (None, {"classes": ("wide",), "fields": ("email", "display_name", "password1", "password2")}),
     )
 
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        """Who may not change the groups sees the user's roles by name, not the groups by code."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser or obj is None:  # type: ignore[union-attr]
+            return fieldsets
+        return [
+            (title, {**options, "fields": tuple("roles" if f == "groups" else f for f in options["fields"])})
+            for title, options in fieldsets
+        ]
+
+    @admin.display(description=_("roles"))
+    def roles(self, obj: User) -> str:
+        return ", ".join(str(ROLE_LABELS.get(g.name, g.name)) for g in obj.groups.all())
+
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
         fixed = (
             "date_joined",
@@ -96,14 +141,16 @@ class UserAdmin(BaseUserAdmin):
         )
         if request.user.is_superuser:  # type: ignore[union-attr]
             return fixed
-        return (*fixed, "is_staff", "is_superuser", "groups", "user_permissions")
+        return (*fixed, "is_staff", "is_superuser", "groups", "roles", "user_permissions")
 
     def has_manage_roles_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm(MANAGE_ROLES)  # type: ignore[union-attr]
 
 
 @admin.register(RoleChange)
-class RoleChangeAdmin(ReadOnly, admin.ModelAdmin):
+class RoleChangeAdmin(DeskPhrases, ReadOnly, admin.ModelAdmin):
+    accusative = pgettext_lazy("accusative", "role change")
+    counted = ngettext_lazy("%(count)s role change", "%(count)s role changes", "count")
     list_display = ["created_at", "user", "role", "granted", "actor", "note"]
     list_filter = ["role", "granted"]
     list_select_related = ["user", "actor"]

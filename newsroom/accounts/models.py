@@ -78,7 +78,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("reason for the trust level"), max_length=40, blank=True, default="email_unverified"
     )
     trust_record = models.JSONField(_("record behind the trust level"), default=dict, blank=True)
-    trust_computed_at = models.DateTimeField(null=True, blank=True)
+    trust_computed_at = models.DateTimeField(_("trust level computed at"), null=True, blank=True)
 
     objects = UserManager()
 
@@ -125,12 +125,16 @@ class RoleChange(models.Model):
     """Audit of every role granted or revoked, and by whom. Append-only: the database refuses UPDATE and
     DELETE (migration 0005). Accounts are never deleted, only anonymised, so the references stay."""
 
-    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="role_changes")
-    role = models.CharField(max_length=30)
-    granted = models.BooleanField()
-    actor = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    note = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    user = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="role_changes", verbose_name=_("user")
+    )
+    role = models.CharField(_("role"), max_length=30)
+    granted = models.BooleanField(_("granted"))
+    actor = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("changed by")
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -145,11 +149,19 @@ class TokenDevice(models.Model):
     """What we know of the device a sign-in token was issued to (the token itself is knox's, stored hashed)."""
 
     token = models.OneToOneField(
-        "knox.AuthToken", on_delete=models.CASCADE, primary_key=True, related_name="device"
+        "knox.AuthToken",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="device",
+        verbose_name=_("sign-in token"),
     )
-    name = models.CharField(max_length=100, blank=True)
-    user_agent = models.CharField(max_length=300, blank=True)
-    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    name = models.CharField(_("device name"), max_length=100, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("device")
+        verbose_name_plural = _("devices")
 
     def __str__(self) -> str:
         return self.name or self.user_agent[:40]
@@ -159,16 +171,20 @@ class Notification(models.Model):
     """An in-app notification, written in the recipient's language when it is created. `key` makes creation
     idempotent: a redelivered task does not notify twice."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
-    kind = models.CharField(max_length=30)
-    key = models.CharField(max_length=80, unique=True)
-    title = models.CharField(max_length=300)
-    body = models.TextField(blank=True)
-    data = models.JSONField(default=dict, blank=True)  # e.g. {"article": 12, "action": "reject"}
-    created_at = models.DateTimeField(default=timezone.now)
-    read_at = models.DateTimeField(null=True, blank=True)
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")
+    )
+    kind = models.CharField(_("kind"), max_length=30)
+    key = models.CharField(_("key"), max_length=80, unique=True)
+    title = models.CharField(_("title"), max_length=300)
+    body = models.TextField(_("text"), blank=True)
+    data = models.JSONField(_("data"), default=dict, blank=True)  # e.g. {"article": 12, "action": "reject"}
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["user", "-created_at", "-id"], name="notification_user_idx")]
 
@@ -181,12 +197,14 @@ class WebSession(models.Model):
     that it can be signed out from elsewhere. Created at the web sign-in, removed at sign-out or revocation (which
     also deletes the session from the store); the session itself holds the sign-in, this row only describes it."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="web_sessions")
-    session_key = models.CharField(max_length=40, unique=True)
-    user_agent = models.CharField(max_length=300, blank=True)
-    ip_address = models.GenericIPAddressField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    last_seen = models.DateTimeField(default=timezone.now)
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="web_sessions", verbose_name=_("user")
+    )
+    session_key = models.CharField(_("session key"), max_length=40, unique=True)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    created_at = models.DateTimeField(_("signed in"), default=timezone.now)
+    last_seen = models.DateTimeField(_("last seen"), default=timezone.now)
 
     class Meta:
         ordering = ["-last_seen", "-id"]

@@ -1,4 +1,5 @@
-"""Channels (a Telegram channel, a webhook receiver) and the outbox of what each of them is to be told.
+"""Channels (a Telegram channel, a webhook receiver, one posted by hand) and the outbox of what each of them is to
+be told.
 
 A `Delivery` is one event of one article for one channel, created once (unique constraints) in the transaction
 that reacts to the workflow's signal, and sent by a task until it is sent or has failed for good. Every try is a
@@ -12,12 +13,14 @@ import secrets
 from typing import Any
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from submissions.links import article_url
 from submissions.models import Article, Correction, Revision
 
 # a token as BotFather hands it out: "<bot id>:<secret>"; nothing else may reach the API's URL path
@@ -34,6 +37,9 @@ def generate_secret() -> str:
 class ChannelKind(models.TextChoices):
     TELEGRAM = "telegram", _("Telegram channel")
     WEBHOOK = "webhook", _("signed webhook")
+    # no posting API (a WhatsApp channel, say): nothing is sent; the channel desk gives the post to paste and an
+    # editor marks it posted (ManualPost)
+    MANUAL = "manual", _("manual posting (no API)")
 
 
 class Channel(models.Model):
@@ -112,14 +118,30 @@ class Delivery(models.Model):
     """The outbox: one event of one article for one channel. `next_attempt_at` is when a worker may try it
     (while a worker sends, it holds a lease: the time moves forward by the lease, see services.claim)."""
 
-    channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="deliveries")
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    channel = models.ForeignKey(
+        Channel, on_delete=models.PROTECT, related_name="deliveries", verbose_name=_("channel")
+    )
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="+", verbose_name=_("article")
+    )
     kind = models.CharField(_("event"), max_length=12, choices=EventKind.choices)
     # the correction a correction event tells of; the revision an approved update made public
     correction = models.ForeignKey(
-        Correction, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Correction,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("correction"),
     )
-    revision = models.ForeignKey(Revision, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    revision = models.ForeignKey(
+        Revision,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("revision"),
+    )
     status = models.CharField(
         _("status"), max_length=8, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
     )
@@ -130,7 +152,7 @@ class Delivery(models.Model):
     # Telegram: the message_id of what was posted (the post itself for a publication, the reply for a correction)
     remote_id = models.CharField(_("remote id"), max_length=40, blank=True)
     # Telegram: the post is a photo with a caption (edited with editMessageCaption, not editMessageText)
-    remote_is_photo = models.BooleanField(default=False)
+    remote_is_photo = models.BooleanField(_("posted as a photo"), default=False)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:
@@ -172,7 +194,9 @@ class Delivery(models.Model):
 class DeliveryAttempt(models.Model):
     """One try of a delivery, successful or not (the log the admin shows)."""
 
-    delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="attempt_log")
+    delivery = models.ForeignKey(
+        Delivery, on_delete=models.CASCADE, related_name="attempt_log", verbose_name=_("delivery")
+    )
     at = models.DateTimeField(_("time"), default=timezone.now)
     succeeded = models.BooleanField(_("succeeded"), default=False)
     http_status = models.PositiveSmallIntegerField(_("HTTP status"), null=True, blank=True)
@@ -186,3 +210,42 @@ class DeliveryAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.delivery_id} @ {self.at:%Y-%m-%d %H:%M:%S}"
+
+
+def post_text(article: Article) -> str:
+    """The post for a channel posted by hand, as plain text to paste: what the other channels send (the title, the
+    lead, the link to the article)."""
+    return "\n\n".join(part for part in (article.title, article.lead, article_url(article)) if part)
+
+
+class ManualPost(models.Model):
+    """An editor's mark that an article was posted by hand to a channel without an API: who and when. Once per
+    channel and article (a second mark finds the first)."""
+
+    channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="manual_posts")
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("posted by")
+    )
+    posted_at = models.DateTimeField(_("posted"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-posted_at", "-id"]
+        verbose_name = _("manual post")
+        verbose_name_plural = _("manual posts")
+        constraints = [
+            models.UniqueConstraint(fields=["channel", "article"], name="manual_post_once_per_article"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel_id}: {self.article_id}"
+
+
+class Publication(Article):
+    """A published article as the channel desk sees it (the admin's /admin/channels/publication/): where it went
+    and what is left to post by hand."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("publication")
+        verbose_name_plural = _("channel desk")

@@ -14,7 +14,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from newsroom.channels.models import Channel, Delivery, DeliveryStatus, EventKind
+from newsroom.channels.models import Channel, ChannelKind, Delivery, DeliveryStatus, EventKind
 from newsroom.channels.tasks import enqueue_after_commit
 from submissions.models import Article
 from submissions.states import Status
@@ -30,7 +30,8 @@ def queue_event(article_id: int, kind: str) -> list[int]:
         article = Article.objects.filter(pk=article_id).first()
         if article is None:
             return []
-        channels = Channel.objects.filter(is_active=True)
+        # a channel posted by hand gets no deliveries: the channel desk offers its post (ManualPost)
+        channels = Channel.objects.filter(is_active=True).exclude(kind=ChannelKind.MANUAL)
         specs: list[dict[str, Any]] = [{}]
         if kind == EventKind.PUBLISH:
             if article.status != Status.PUBLISHED:

@@ -106,7 +106,7 @@ def test_queue_is_for_whoever_moderates_and_opens_the_article(as_user, junior, c
     article = in_review()
     assert as_user(junior).get(QUEUE).status_code == 200
     opened = as_user(junior).get(f"{QUEUE}{article.pk}/change/")
-    assert opened.status_code == 302 and opened["Location"] == f"{ARTICLES}{article.pk}/change/"
+    assert opened.status_code == 302 and opened["Location"] == f"{ARTICLES}{article.pk}/review/"
     assert as_user(junior).get(f"{QUEUE}add/").status_code == 403
     assert as_user(contributor).get(QUEUE).status_code == 302  # not staff: to the login page
 
@@ -421,7 +421,9 @@ def test_a_publication_time_out_of_range_is_a_form_error_not_a_500(as_user, edit
         assert fresh.status == Status.IN_REVIEW
 
 
-def test_no_decision_form_chooses_a_reason_and_one_sent_as_it_came_changes_nothing(as_user, editor, in_review):
+def test_no_decision_form_chooses_a_reason_and_one_sent_as_it_came_changes_nothing(
+    as_user, editor, in_review
+):
     article = in_review()
     client = as_user(editor)
     form = act(client, "reject", [article], follow=False)
@@ -442,6 +444,8 @@ def test_the_admin_sign_in_locked_out_is_a_page_of_the_admin_in_russian(client, 
         client.post("/admin/login/", {"username": editor.email, "password": "wrong-password-x"})
     locked = client.post("/admin/login/", {"username": editor.email, "password": "wrong-password-x"})
     page = locked.content.decode()
-    assert locked.status_code == 429 and locked["Retry-After"] and locked["Content-Type"].startswith("text/html")
+    assert (
+        locked.status_code == 429 and locked["Retry-After"] and locked["Content-Type"].startswith("text/html")
+    )
     assert "Слишком много неудачных попыток входа" in page and "Newsroom — редакция" in page
     assert "\\u" not in page and "Попробовать снова можно после" in page

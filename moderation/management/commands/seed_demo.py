@@ -1,4 +1,5 @@
-"""Seeds a demo editor, a demo contributor and a few published articles, once.
+"""Seeds a demo editor, a demo contributor, a few published articles (one with a correction) and a few articles
+waiting in the queue (one the checks flag as risky, a near-duplicate of a published one, one in English), once.
 
 Everything goes through the real services and workflow (submit, checks, approve), so demo data is exactly what
 the product would have produced. Passwords are random, kept in var/demo-accounts.json and printed on every run.
@@ -15,12 +16,12 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from moderation import runner
+from moderation import duplicates, runner
 from newsroom.accounts.models import User
 from newsroom.accounts.roles import CONTRIBUTOR, EDITOR, grant_role
 from newsroom.accounts.services import create_staff
 from submissions import services, workflow
-from submissions.models import Category
+from submissions.models import Article, Category
 from submissions.trust import trust_recompute
 
 EDITOR_EMAIL = "editor@example.org"
@@ -86,6 +87,43 @@ ARTICLES = [
     ),
 ]
 
+# waiting in the queue, so that a newcomer sees every part of the desk: (language, category, title, lead, body)
+QUEUED = [
+    (
+        # shorter than the content rules allow: the checks fail it and it moves up the queue by its risk
+        "ru",
+        "city",
+        "СРОЧНО!!! Во дворе сломали качели",
+        "Жители возмущены.",
+        "Во дворе дома на Садовой сломали качели. Кто виноват — неизвестно. Пишите в комментариях!!!",
+    ),
+    (
+        # nearly the same text as the published story about the park: the near-duplicate check flags it
+        "ru",
+        "city",
+        "На набережной открыли новый парк",
+        "Жители получили сорок гектаров зелени на месте промзоны.",
+        ARTICLES[0][4]
+        .replace("В субботу", "В минувшую субботу")
+        .replace("до конца месяца", "в ближайшие недели"),
+    ),
+    (
+        "en",
+        "culture",
+        "Village library opens a free chess club for pensioners",
+        "Twenty players came to the first evening.",
+        "The village library has opened a free chess club for pensioners, meeting every Tuesday and Thursday "
+        "evening in its reading room. The idea came from a retired teacher who had been playing alone against "
+        "a computer since his wife died, and who asked the librarian whether anyone else might want a real "
+        "opponent. Twenty people came to the first evening, some of them bringing boards their grandparents "
+        "had made. The club now plans a small tournament in the spring and hopes to invite players from the "
+        "neighbouring villages, and the library has asked the district council for money for clocks.",
+    ),
+]
+CORRECTION = (
+    "В первой версии заметки говорилось, что зал рассчитан на триста мест; на самом деле в нём двести мест."
+)
+
 
 class Command(BaseCommand):
     help = "Seeds demo accounts and published articles once; prints the demo accounts every time."
@@ -137,26 +175,46 @@ class Command(BaseCommand):
             _archive_author("archive-ru@example.org", "Мария Репортёр", pen_name=""),
             _archive_author("archive-en@example.org", "John Stringer", pen_name="Stringer"),
         ]
+        published = []
         for index, (language, category, title, lead, body) in enumerate(ARTICLES):
-            author = archive[index % len(archive)]
-            article = services.article_create(
-                actor=author,
-                title=title,
-                lead=lead,
-                body=body,
-                language=language,
-                category=Category.objects.get(slug=category),
-                rights_confirmed=True,
-            )
-            article = workflow.article_submit(actor=author, article_id=article.pk)
-            # run the checks here, whether or not a worker is up yet (a queued copy later changes nothing)
-            assert article.current_revision_id is not None
-            runner.run_all_now(article.current_revision_id)
-            workflow.article_approve(actor=editor, article_id=article.pk, note="demo")
-        for user in (editor, contributor, *archive):
+            article = _submitted(archive[index % len(archive)], language, category, title, lead, body)
+            published.append(workflow.article_approve(actor=editor, article_id=article.pk, note="demo"))
+            # the workflow's receiver indexes it for the near-duplicate check after commit, which comes only at
+            # the end of this transaction: index it now, so that the queued near-duplicate below is caught
+            duplicates.sync_article(article.pk)
+        # a published story with a public correction (the theatre's hall: articles[1])
+        workflow.article_correct(actor=editor, article_id=published[1].pk, text=CORRECTION)
+        # what waits for an editor, by two more readers (the archive authors used their daily allowance)
+        newcomers = [
+            _archive_author("reader-ru@example.org", "Пётр Читатель", pen_name=""),
+            _archive_author("reader-en@example.org", "Kate Reader", pen_name=""),
+        ]
+        for language, category, title, lead, body in QUEUED:
+            _submitted(newcomers[language == "en"], language, category, title, lead, body)
+        for user in (editor, contributor, *archive, *newcomers):
             trust_recompute(user.pk)
-        self.stdout.write(f"Seeded {len(ARTICLES)} published articles.")
+        self.stdout.write(
+            f"Seeded {len(ARTICLES)} published articles (one corrected) and {len(QUEUED)} waiting in the queue."
+        )
         return accounts
+
+
+def _submitted(author: User, language: str, category: str, title: str, lead: str, body: str) -> Article:
+    """An article written and submitted by `author`, its checks run: in review, with its place in the queue."""
+    article = services.article_create(
+        actor=author,
+        title=title,
+        lead=lead,
+        body=body,
+        language=language,
+        category=Category.objects.get(slug=category),
+        rights_confirmed=True,
+    )
+    article = workflow.article_submit(actor=author, article_id=article.pk)
+    # run the checks here, whether or not a worker is up yet (a queued copy later changes nothing)
+    assert article.current_revision_id is not None
+    runner.run_all_now(article.current_revision_id)
+    return article
 
 
 def _archive_author(email: str, display_name: str, *, pen_name: str) -> User:
