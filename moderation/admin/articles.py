@@ -20,6 +20,8 @@ from django.utils.translation import gettext_lazy as _
 from moderation import selectors
 from moderation.admin.actions import ModerationAdmin
 from moderation.admin.common import can_moderate, request_lang
+from moderation.admin.trail import Trail
+from moderation.checks.names import check_label
 from moderation.models import CheckResult
 from newsroom.accounts.actors import signed_in
 from newsroom.adminkit import ReadOnly
@@ -41,6 +43,7 @@ class _ReadOnlyInline(ReadOnly, admin.TabularInline):
 
     extra = 0
     can_delete = False
+    template = "admin/moderation/readonly_tabular.html"
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return can_moderate(request)
@@ -57,11 +60,16 @@ class EventInline(_ReadOnlyInline):
         "from_status",
         "to_status",
         "message",
-        "data",
+        "details",
     )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).select_related("actor")
+
+    @admin.display(description=_("details"))
+    def details(self, obj: ArticleEvent) -> str:
+        """The event's recorded data in words (moderation.admin.trail), not as raw JSON."""
+        return Trail([obj]).describe(obj) or "—"
 
 
 class CorrectionInline(_ReadOnlyInline):
@@ -120,7 +128,7 @@ def render_checks(revision: Revision, results: list[CheckResult]) -> SafeString:
     lang = request_lang()
     rows = [
         {
-            "name": r.check_name,
+            "name": check_label(r.check_name),
             "outcome": r.get_outcome_display(),
             "score": f"{r.score:.2f}",
             "findings": [(f.get("code", ""), f.get(lang) or f.get("en") or "") for f in r.findings],
@@ -224,6 +232,7 @@ class ArticleAdmin(ModerationAdmin):
     inlines = [CorrectionInline, EventInline]
 
     def get_urls(self) -> list[URLPattern]:
+        from moderation.admin.lease import lease
         from moderation.admin.review import ReviewView  # it renders with this module's helpers
 
         review = path(
@@ -231,7 +240,12 @@ class ArticleAdmin(ModerationAdmin):
             self.admin_site.admin_view(ReviewView(self)),
             name="submissions_article_review",
         )
-        return [review, *super().get_urls()]
+        renew = path(
+            "<path:object_id>/review/claim/",
+            self.admin_site.admin_view(lease),
+            name="submissions_article_lease",
+        )
+        return [renew, review, *super().get_urls()]
 
     @admin.display(description=_("title"), ordering="title")
     def review_link(self, obj: Article) -> SafeString:

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy, pgettext_lazy
 
 from moderation.admin.common import YesNoFilter
+from moderation.checks.names import CHECK_NAMES, check_label
 from moderation.models import CheckResult
 from newsroom.adminkit import DeskPhrases, ReadOnly
 from submissions.models import Category, ConflictDeclaration, RejectionReason, ReviewStage
@@ -88,12 +89,25 @@ class ConflictDeclarationAdmin(DeskPhrases, ReadOnly, admin.ModelAdmin):
     search_fields = ["editor__display_name", "editor__email", "reason"]
 
 
+class CheckNameFilter(admin.SimpleListFilter):
+    """The checks by their names in the editor's language, not by their registry codes."""
+
+    title = _("check")
+    parameter_name = "check_name"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return sorted(((code, check_label(code)) for code in CHECK_NAMES), key=lambda pair: pair[1])
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        return queryset.filter(check_name=self.value()) if self.value() else queryset
+
+
 @admin.register(CheckResult)
 class CheckResultAdmin(DeskPhrases, admin.ModelAdmin):
     accusative = pgettext_lazy("accusative", "check result")
     counted = ngettext_lazy("%(count)s check result", "%(count)s check results", "count")
-    list_display = ["revision", "check_name", "outcome", "score", "finished_at"]
-    list_filter = ["check_name", "outcome"]
+    list_display = ["revision", "check_title", "outcome", "score", "finished_at"]
+    list_filter = [CheckNameFilter, "outcome"]
     list_select_related = ["revision"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -101,3 +115,7 @@ class CheckResultAdmin(DeskPhrases, admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    @admin.display(description=_("check"), ordering="check_name")
+    def check_title(self, obj: CheckResult) -> str:
+        return check_label(obj.check_name)

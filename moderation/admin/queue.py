@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from moderation import selectors
 from moderation.admin.actions import ModerationAdmin
 from moderation.admin.common import YesNoFilter, can_moderate
+from moderation.checks.names import check_label
 from moderation.models import Outcome, QueueItem
 from newsroom.accounts.actors import signed_in
 from newsroom.adminkit import ReadOnly
@@ -177,7 +178,7 @@ class QueueItemAdmin(ReadOnly, ModerationAdmin):
             (Outcome.FAIL, lambda n: ngettext("%(n)d failure", "%(n)d failures", n)),
             (Outcome.WARN, lambda n: ngettext("%(n)d warning", "%(n)d warnings", n)),
         ):
-            names = [r.check_name for r in results if r.outcome == outcome]
+            names = [check_label(r.check_name) for r in results if r.outcome == outcome]
             if names:
                 parts.append(
                     (f"queue-{outcome.value}", label(len(names)) % {"n": len(names)}, ", ".join(names))
@@ -188,7 +189,7 @@ class QueueItemAdmin(ReadOnly, ModerationAdmin):
             "", '<span class="queue-check {}">{} <span class="queue-meta">{}</span></span>', parts
         )
 
-    @admin.display(description=_("time left"), ordering="due_at")
+    @admin.display(description=pgettext_lazy("queue column", "time left"), ordering="due_at")
     def time_left(self, obj: Article) -> SafeString | str | None:
         if obj.due_at is None:
             return None

@@ -15,13 +15,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.timesince import timeuntil
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -37,6 +38,7 @@ from moderation.admin.actions import (
 )
 from moderation.admin.articles import _revision_label, diff_base, render_checks, render_diff
 from moderation.admin.common import DESK_CSS, can_moderate, request_lang
+from moderation.admin.trail import Trail
 from moderation.models import CheckResult
 from newsroom.accounts.actors import signed_in
 from newsroom.accounts.models import User
@@ -162,6 +164,28 @@ def _form(name: str, data: Any = None) -> forms.Form:
     return decision.form(data, auto_id=f"id_{name}_%s")
 
 
+def changes_template(article: Article) -> str:
+    """What a request for changes may start from, in the author's language (the editor fills in the list)."""
+    with translation.override(article.author.language or "ru"):
+        return gettext(
+            "Hello! Before “%(title)s” can be published, please:\n1. …\n\n"
+            "Once you have made the changes, submit the article again."
+        ) % {"title": article.title}
+
+
+def reject_previews(article: Article, form: forms.Form | None) -> list[tuple[str, str, str]]:
+    """For each rejection reason: (code, name, the message the author gets when the editor writes none), the
+    reason's template filled in exactly as article_reject() fills it, in the author's language."""
+    if form is None:
+        return []
+    lang = request_lang()
+    reasons = getattr(form, "reasons", {})
+    return [
+        (code, reason.label_for(lang), workflow.rejection_message(reason, article))
+        for code, reason in reasons.items()
+    ]
+
+
 class ReviewView:
     """The page and its POST handling, for ArticleAdmin.get_urls()."""
 
@@ -238,9 +262,12 @@ class ReviewView:
 
     @staticmethod
     def claim_if_free(request: HttpRequest, actor: User, article: Article) -> bool:
-        """Opening an article that waits in the queue and that nobody holds claims it (a refusal — one's own
-        article, a declared conflict — is a message). False when `article` no longer says who holds it."""
-        if article.queue_key is None or article.claim_is_live():
+        """Opening an article that waits in the queue and that nobody holds claims it, and opening one's own
+        renews the lease (so that the release sent by the page left behind names an older lease: see
+        moderation.admin.lease). A refusal — one's own article, a declared conflict — is a message. False when
+        `article` no longer says who holds it."""
+        mine = article.claim_is_live() and article.claimed_by_id == actor.pk
+        if article.queue_key is None or (article.claim_is_live() and not mine):
             return True
         try:
             claimed = services.claim(actor=actor, article_id=article.pk)
@@ -252,7 +279,8 @@ class ReviewView:
             return True
         article.claimed_by = actor
         article.claim_expires_at = claimed.claim_expires_at
-        messages.info(request, gettext("You claimed this article."))
+        if not mine:
+            messages.info(request, gettext("You claimed this article."))
         return True
 
     # --- the page -----------------------------------------------------------------------------------------------
@@ -303,7 +331,12 @@ class ReviewView:
             **self.model_admin.admin_site.each_context(request),
             "title": gettext("Review: %(title)s") % {"title": visible(article.title)},
             "opts": Article._meta,
-            "media": forms.Media(css={"all": [DESK_CSS]}, js=[DESK_JS]),
+            # deferred: the script looks up the page's forms and the claim, so it runs once they are parsed (the
+            # admin puts media in <head>); Media takes Script objects, which the type stubs do not know yet
+            "media": forms.Media(
+                css={"all": [DESK_CSS]},
+                js=[forms.Script(DESK_JS, defer=True)],  # type: ignore[list-item]
+            ),
             "article": article,
             "reader": {
                 "title": visible(article.title),
@@ -322,12 +355,18 @@ class ReviewView:
             "record": record_of(article.author, now=now),
             "trust_reason": reason_text(article.author.trust_reason),
             "notes": [e for e in events if e.action == Action.NOTE],
-            "events": events,
+            "events": Trail(events).rows(),
             "held_by_other": held_by_other,
             "holder": visible(article.claimed_by.display_name)
             if held_by_other and article.claimed_by
             else "",
             "claim_mine": may_release,
+            "claim_until": article.claim_expires_at.isoformat()
+            if may_release and article.claim_expires_at
+            else "",
+            "lease_url": reverse("admin:submissions_article_lease", args=[article.pk]),
+            # the page renews the lease at half its length (desk.js), so that an open page never loses it
+            "renew_seconds": max(5, int(settings.NEWSROOM["CLAIM_MINUTES"] * 30)),
             "claim_left": (
                 timeuntil(article.claim_expires_at, now)
                 if article.claim_expires_at is not None and article.claim_is_live(now)
@@ -340,6 +379,9 @@ class ReviewView:
             "may_take_over": may_take_over,
             "pending_stages": [s.name_en if lang == "en" else s.name_ru for s in stages],
             "first_approved_by": article.first_approved_by,
+            "author_language": article.author.get_language_display(),
+            "changes_template": changes_template(article) if "request_changes" in decision_forms else "",
+            "reject_previews": reject_previews(article, decision_forms.get("reject")),
             "next_url": review_url(following) if following else queue_url(),
             "queue_url": queue_url(),
             "change_url": reverse("admin:submissions_article_change", args=[article.pk]),

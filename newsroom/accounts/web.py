@@ -13,9 +13,7 @@ Every page works without JavaScript: plain forms, Post/Redirect/Get, messages in
 
 from __future__ import annotations
 
-import math
 import time
-from types import SimpleNamespace
 from typing import Any
 
 from django.conf import settings
@@ -29,7 +27,6 @@ from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -41,16 +38,13 @@ from newsroom.accounts.forms import (
     SignupForm,
 )
 from newsroom.accounts.models import User, normalize_email
+from newsroom.accounts.pages import SEEN_KEY, page, throttle_wait
 from newsroom.accounts.serializers import TokenInput
 from newsroom.api.errors import ApplicationError, error_response
-from newsroom.api.throttles import ScopedThrottle
 
 # the address this browser signed up with (or asked a new confirmation letter for): the confirmation link signs in
 # only the browser that holds it, never a mail scanner that opens the link first
 SIGNUP_MARKER = "accounts.signed_up"
-# when this session's "last seen" was last written (epoch seconds), and how often it is written at most
-SEEN_KEY = "accounts.seen"
-SEEN_EVERY = 300
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
@@ -67,37 +61,6 @@ def _next(request: HttpRequest) -> str:
     return ""
 
 
-def _wait(request: HttpRequest, scope: str) -> int | None:
-    """The API's throttle for `scope` (same rate, same counter): None when the request may go on (it is counted),
-    otherwise the seconds to wait."""
-    throttle = ScopedThrottle()
-    if throttle.allow_request(request, SimpleNamespace(throttle_scope=scope)):  # type: ignore[arg-type]
-        return None
-    return max(1, math.ceil(throttle.wait() or 1))
-
-
-def _page(
-    request: HttpRequest,
-    template: str,
-    context: dict[str, Any],
-    *,
-    status: int = 200,
-    wait: int | None = None,
-) -> HttpResponse:
-    """A page; with `wait`, the 429 of a throttled request (the form shown again, with when to try)."""
-    if wait is not None:
-        context["throttled"] = ngettext(
-            "Too many attempts from your connection. Try again in %(seconds)d second.",
-            "Too many attempts from your connection. Try again in %(seconds)d seconds.",
-            wait,
-        ) % {"seconds": wait}
-        status = 429
-    response = render(request, template, context, status=status)
-    if wait is not None:
-        response["Retry-After"] = str(wait)
-    return response
-
-
 def _typed(request: HttpRequest, *names: str) -> dict[str, str]:
     """What was typed into these fields, to show again on a form that was not checked (a throttled request)."""
     return {name: request.POST.get(name, "") for name in names}
@@ -109,16 +72,6 @@ def _sign_in(request: HttpRequest, user: User) -> None:
     auth_login(request, user, backend=getattr(user, "backend", MODEL_BACKEND))
     signin.web_session_start(request=request, user=user)
     request.session[SEEN_KEY] = int(time.time())
-
-
-def _seen(request: HttpRequest) -> None:
-    key = request.session.session_key
-    if not key or not request.user.is_authenticated:
-        return
-    now = int(time.time())
-    if now - int(request.session.get(SEEN_KEY, 0)) >= SEEN_EVERY:
-        signin.web_session_seen(user=request.user, session_key=key)  # type: ignore[arg-type]
-        request.session[SEEN_KEY] = now
 
 
 def _after_sign_in(user: User, next_url: str) -> str:
@@ -139,9 +92,9 @@ def signup(request: HttpRequest) -> HttpResponse:
     has an account (a known address gets a "you already have an account" letter). The browser keeps the address in
     its session: the confirmation link signs in this browser only."""
     if request.method == "POST":
-        if (wait := _wait(request, "register")) is not None:
+        if (wait := throttle_wait(request, "register")) is not None:
             form = SignupForm(initial=_typed(request, "email", "display_name"))
-            return _page(request, "accounts/signup.html", {"form": form}, wait=wait)
+            return page(request, "accounts/signup.html", {"form": form}, wait=wait)
         form = SignupForm(request.POST)
         if form.is_valid():
             try:
@@ -151,11 +104,11 @@ def signup(request: HttpRequest) -> HttpResponse:
             else:
                 request.session[SIGNUP_MARKER] = normalize_email(form.cleaned_data["email"])
                 return redirect(reverse("account-signup") + "?sent=1")
-        return _page(request, "accounts/signup.html", {"form": form}, status=400)
+        return page(request, "accounts/signup.html", {"form": form}, status=400)
     email = request.session.get(SIGNUP_MARKER)
     if request.GET.get("sent") and email:
-        return _page(request, "accounts/signup_sent.html", {"email": email})
-    return _page(request, "accounts/signup.html", {"form": SignupForm()})
+        return page(request, "accounts/signup_sent.html", {"email": email})
+    return page(request, "accounts/signup.html", {"form": SignupForm()})
 
 
 # --- sign in and out -------------------------------------------------------------------------------------------
@@ -170,10 +123,10 @@ def login(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"next": next_url}
     if request.method == "GET":
         context["form"] = LoginForm(initial={"email": request.GET.get("email", "")[:254]})
-        return _page(request, "accounts/login.html", context)
-    if (wait := _wait(request, "login")) is not None:
+        return page(request, "accounts/login.html", context)
+    if (wait := throttle_wait(request, "login")) is not None:
         context["form"] = LoginForm(initial=_typed(request, "email"))
-        return _page(request, "accounts/login.html", context, wait=wait)
+        return page(request, "accounts/login.html", context, wait=wait)
     form = context["form"] = LoginForm(request.POST)
     if form.is_valid():
         email = form.cleaned_data["email"]
@@ -185,7 +138,7 @@ def login(request: HttpRequest) -> HttpResponse:
             # answered here, in the site's layout: AxesMiddleware would otherwise put the API's JSON in its place
             request.axes_locked_out = False  # type: ignore[attr-defined]
             context.update(form=LoginForm(initial={"email": email}), locked=exc)
-            response = _page(request, "accounts/login.html", context, status=429)
+            response = page(request, "accounts/login.html", context, status=429)
             response["Retry-After"] = str(exc.retry_after)
             return response
         except ApplicationError as exc:
@@ -201,7 +154,7 @@ def login(request: HttpRequest) -> HttpResponse:
                     ),
                 )
             return HttpResponseRedirect(_after_sign_in(user, next_url))
-    return _page(request, "accounts/login.html", context, status=400)
+    return page(request, "accounts/login.html", context, status=400)
 
 
 @require_POST
@@ -228,9 +181,9 @@ def verify(request: HttpRequest) -> HttpResponse:
         return _resend(request)
     token = request.GET.get("token", "")
     if not token:
-        return _page(request, "accounts/verify.html", {"state": "ask", "resend": _resend_form(request)})
-    if (wait := _wait(request, "verify")) is not None:
-        return _page(
+        return page(request, "accounts/verify.html", {"state": "ask", "resend": _resend_form(request)})
+    if (wait := throttle_wait(request, "verify")) is not None:
+        return page(
             request, "accounts/verify.html", {"state": "ask", "resend": _resend_form(request)}, wait=wait
         )
     try:
@@ -241,7 +194,7 @@ def verify(request: HttpRequest) -> HttpResponse:
         confirmed = services.confirmed_user_of_link(token=token)
         if confirmed is not None and _signs_in_here(request, confirmed):
             return _confirmed_here(request, confirmed, already=True)
-        return _page(request, "accounts/verify.html", {"state": "used", "message": exc.message})
+        return page(request, "accounts/verify.html", {"state": "used", "message": exc.message})
     except services.InvalidVerificationToken as exc:
         context = {
             "state": "failed",
@@ -249,11 +202,11 @@ def verify(request: HttpRequest) -> HttpResponse:
             "code": exc.code,
             "resend": _resend_form(request),
         }
-        return _page(request, "accounts/verify.html", context, status=400)
+        return page(request, "accounts/verify.html", context, status=400)
     if _signs_in_here(request, user):
         return _confirmed_here(request, user)
     login_form = LoginForm(initial={"email": user.email})
-    return _page(request, "accounts/verify.html", {"state": "confirmed", "form": login_form})
+    return page(request, "accounts/verify.html", {"state": "confirmed", "form": login_form})
 
 
 def _signs_in_here(request: HttpRequest, user: User) -> bool:
@@ -280,12 +233,12 @@ def _resend_form(request: HttpRequest) -> EmailForm:
 
 def _resend(request: HttpRequest) -> HttpResponse:
     """A new confirmation letter, as POST /api/v1/auth/resend-verification/: the same answer for every address."""
-    if (wait := _wait(request, "verify")) is not None:
+    if (wait := throttle_wait(request, "verify")) is not None:
         form = EmailForm(initial=_typed(request, "email"), auto_id="resend_%s")
-        return _page(request, "accounts/verify.html", {"state": "ask", "resend": form}, wait=wait)
+        return page(request, "accounts/verify.html", {"state": "ask", "resend": form}, wait=wait)
     form = EmailForm(request.POST, auto_id="resend_%s")
     if not form.is_valid():
-        return _page(request, "accounts/verify.html", {"state": "ask", "resend": form}, status=400)
+        return page(request, "accounts/verify.html", {"state": "ask", "resend": form}, status=400)
     email = normalize_email(form.cleaned_data["email"])
     services.user_resend_verification(email=email)
     request.session[SIGNUP_MARKER] = email  # this browser asked: the new link signs it in
@@ -307,15 +260,15 @@ def password_reset(request: HttpRequest) -> HttpResponse:
     """Asks for a reset letter, as POST /api/v1/auth/password-reset/: the same answer whether or not the address has
     an account (the worker decides whether a letter goes)."""
     if request.method == "POST":
-        if (wait := _wait(request, "password_reset")) is not None:
+        if (wait := throttle_wait(request, "password_reset")) is not None:
             form = EmailForm(initial=_typed(request, "email"))
-            return _page(request, "accounts/password_reset.html", {"form": form}, wait=wait)
+            return page(request, "accounts/password_reset.html", {"form": form}, wait=wait)
         form = EmailForm(request.POST)
         if form.is_valid():
             services.password_reset_request(email=form.cleaned_data["email"])
             return redirect(reverse("account-password-reset") + "?sent=1")
-        return _page(request, "accounts/password_reset.html", {"form": form}, status=400)
-    return _page(
+        return page(request, "accounts/password_reset.html", {"form": form}, status=400)
+    return page(
         request, "accounts/password_reset.html", {"form": EmailForm(), "sent": bool(request.GET.get("sent"))}
     )
 
@@ -331,25 +284,21 @@ def password_reset_confirm(request: HttpRequest) -> HttpResponse:
         try:
             user = services.password_reset_link_user(**link)
         except services.InvalidResetToken as exc:
-            return _page(
-                request, "accounts/password_reset_confirm.html", {"invalid": exc.message}, status=400
-            )
+            return page(request, "accounts/password_reset_confirm.html", {"invalid": exc.message}, status=400)
         form = NewPasswordForm(initial=link)
-        return _page(request, "accounts/password_reset_confirm.html", {"form": form, "email": user.email})
-    if (wait := _wait(request, "password_reset")) is not None:
+        return page(request, "accounts/password_reset_confirm.html", {"form": form, "email": user.email})
+    if (wait := throttle_wait(request, "password_reset")) is not None:
         form = NewPasswordForm(initial=link)
-        return _page(request, "accounts/password_reset_confirm.html", {"form": form}, wait=wait)
+        return page(request, "accounts/password_reset_confirm.html", {"form": form}, wait=wait)
     form = NewPasswordForm(request.POST)
     if form.errors.keys() & {"uid", "token"}:  # the link's part of the form was tampered with or cut
         invalid = services.InvalidResetToken().message
-        return _page(request, "accounts/password_reset_confirm.html", {"invalid": invalid}, status=400)
+        return page(request, "accounts/password_reset_confirm.html", {"invalid": invalid}, status=400)
     if form.is_valid():
         try:
             user = services.password_reset_confirm(**form.cleaned_data)
         except services.InvalidResetToken as exc:
-            return _page(
-                request, "accounts/password_reset_confirm.html", {"invalid": exc.message}, status=400
-            )
+            return page(request, "accounts/password_reset_confirm.html", {"invalid": exc.message}, status=400)
         except ValidationError as exc:
             form.refuse(exc)
         else:
@@ -361,7 +310,7 @@ def password_reset_confirm(request: HttpRequest) -> HttpResponse:
                 request, _("The password is changed. Every device was signed out: sign in again.")
             )
             return redirect("account-login")
-    return _page(request, "accounts/password_reset_confirm.html", {"form": form}, status=400)
+    return page(request, "accounts/password_reset_confirm.html", {"form": form}, status=400)
 
 
 # --- a failed CSRF check ---------------------------------------------------------------------------------------

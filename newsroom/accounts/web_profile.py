@@ -1,6 +1,6 @@
 """The profile pages: names, picture, the sign-ins (API devices and browsers, ended one by one or all but this
 one), the data export, and leaving. Through the same services as the API, as the other account pages
-(newsroom.accounts.web, whose helpers these pages share)."""
+(newsroom.accounts.web); newsroom.accounts.pages holds what they share."""
 
 from __future__ import annotations
 
@@ -25,11 +25,7 @@ from newsroom.accounts.forms import (
     ProfileForm,
 )
 from newsroom.accounts.models import User
-from newsroom.accounts.web import (
-    _page,
-    _seen,
-    _wait,
-)
+from newsroom.accounts.pages import mark_seen, page, throttle_wait
 from newsroom.api.errors import ApplicationError, NotFound
 
 # --- the profile -----------------------------------------------------------------------------------------------
@@ -78,7 +74,7 @@ def _profile_page(
         "others": len(devices) + sum(1 for b in browsers if not b["current"]),
         "verified": user.is_email_verified,
     }
-    return _page(request, "accounts/profile.html", context, status=status, wait=wait)
+    return page(request, "accounts/profile.html", context, status=status, wait=wait)
 
 
 @never_cache
@@ -88,7 +84,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     """The signed-in person's page: names and language (PATCH /me/), the picture (PUT/DELETE /me/avatar/), the
     sign-ins (the API's devices and the browsers) with their revocation, and the data export. Each form posts its
     `action`; a refused form comes back with its errors next to its fields and what was typed, nothing saved."""
-    _seen(request)
+    mark_seen(request)
     if request.method == "GET":
         return _profile_page(request)
     user: User = request.user  # type: ignore[assignment]
@@ -123,7 +119,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 
 def _avatar(request: HttpRequest, user: User) -> HttpResponse:
-    if (wait := _wait(request, "upload")) is not None:
+    if (wait := throttle_wait(request, "upload")) is not None:
         return _profile_page(request, wait=wait)
     form = AvatarForm(request.POST, request.FILES)
     status = 400
@@ -161,7 +157,7 @@ def _revoke(request: HttpRequest, user: User, action: str) -> HttpResponse:
 
 def _export(request: HttpRequest, user: User) -> HttpResponse:
     """Everything we hold about the person, as GET /api/v1/me/export/ gives it, as a file to keep."""
-    if (wait := _wait(request, "export")) is not None:
+    if (wait := throttle_wait(request, "export")) is not None:
         return _profile_page(request, wait=wait)
     body = json.dumps(services.user_export(user=user), cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
@@ -190,5 +186,5 @@ def delete_account(request: HttpRequest) -> HttpResponse:
                 auth_logout(request)
                 messages.success(request, _("Your account is deleted. Thank you for writing with us."))
                 return redirect("web-home")
-        return _page(request, "accounts/delete.html", {"form": form, "pen_name": user.pen_name}, status=400)
-    return _page(request, "accounts/delete.html", {"form": DeleteAccountForm(), "pen_name": user.pen_name})
+        return page(request, "accounts/delete.html", {"form": form, "pen_name": user.pen_name}, status=400)
+    return page(request, "accounts/delete.html", {"form": DeleteAccountForm(), "pen_name": user.pen_name})

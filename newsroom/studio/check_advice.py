@@ -1,25 +1,16 @@
-"""What the automated checks are called in the author's language, and what an author can do about each finding
-(the timeline shows both)."""
+"""What an author can do about each finding of the automated checks (the timeline shows it beside the check's
+name, from moderation.checks.names)."""
 
 from __future__ import annotations
 
 from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy
 
 # unchanged text kept on each side of a change in a diff; longer unchanged runs are cut in the middle
 CONTEXT = 160
 
 
-# --- what the checks are called, and what to do about their findings -------------------------------------------
-
-CHECK_NAMES: dict[str, Promise] = {
-    "content_rules": gettext_lazy("Content rules"),
-    "language": pgettext_lazy("diff field", "Language"),
-    "lexicon": gettext_lazy("Wording"),
-    "near_duplicate": gettext_lazy("Similar articles"),
-    "links": gettext_lazy("Links"),
-    "media": gettext_lazy("Photos"),
-}
+# --- what to do about the checks' findings ------------------------------------------------------------------------
 
 _REUPLOAD = gettext_lazy("Upload the image again.")
 _OWN_WORDS = gettext_lazy(

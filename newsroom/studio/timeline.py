@@ -27,9 +27,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 from django.views.decorators.http import require_safe
 
+from moderation.checks.names import CHECK_NAMES
 from moderation.models import Outcome
 from moderation.timeline import timeline
-from newsroom.studio.check_advice import CHECK_NAMES, advice_for
+from newsroom.studio.check_advice import advice_for
 from submissions import policy
 from submissions.errors import NotFound
 from submissions.models import Article, Revision

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.html import escape
 
+from moderation.checks.names import check_label
 from moderation.models import CheckResult
 from moderation.selectors import review_revision
 from submissions import workflow
@@ -65,7 +66,7 @@ def test_queue_lists_what_waits_in_priority_order_and_nothing_else(as_user, edit
     assert page.status_code == 200
     assert [a.pk for a in page.context["cl"].result_list] == [incident.pk, risky.pk, calm.pk]
     content = page.content.decode()
-    assert "content_rules" in content and escape(risky.author.display_name) in content
+    assert "Правила оформления" in content and escape(risky.author.display_name) in content
     # the filters narrow it
     only_incidents = as_user(editor).get(QUEUE, {"category__id__exact": incident.category_id})
     assert [a.pk for a in only_incidents.context["cl"].result_list] == [incident.pk]
@@ -129,7 +130,7 @@ def test_change_page_shows_the_findings_of_the_revision_under_review(as_user, ed
     results = CheckResult.objects.filter(revision=article.current_revision)
     assert results.filter(check_name="content_rules", outcome="fail").exists()
     for result in results:
-        assert f"<td>{result.check_name}</td>" in content
+        assert f"<td>{check_label(result.check_name)}<span" in content
         for finding in result.findings:  # in the request's language: Russian by default
             assert escape(finding["ru"]) in content
     assert any(result.findings for result in results)

@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.html import escape
 
+from moderation.checks.names import check_label
 from moderation.models import CheckResult
 from newsroom.accounts.roles import JUNIOR_EDITOR
 from submissions import workflow
@@ -87,7 +88,7 @@ def test_the_page_shows_the_text_checks_author_record_and_notes(as_user, editor,
     results = CheckResult.objects.filter(revision=article.current_revision)
     assert results.filter(check_name="content_rules", outcome="fail").exists()
     for result in results:
-        assert f"<td>{result.check_name}</td>" in content
+        assert f"<td>{check_label(result.check_name)}<span" in content
         for finding in result.findings:
             assert escape(finding["ru"]) in content
     # sources, the declaration and the photo, through a URL the editor's browser may open
@@ -148,7 +149,7 @@ def test_the_article_list_links_to_the_review_page(as_user, editor, in_review):
 # --- the claim ------------------------------------------------------------------------------------------------------
 
 
-def test_opening_claims_a_free_article_once(as_user, editor, in_review):
+def test_opening_claims_a_free_article_and_opening_it_again_renews_the_lease(as_user, editor, in_review):
     article = in_review()
     client = as_user(editor)
     page = client.get(review(article))
@@ -156,7 +157,9 @@ def test_opening_claims_a_free_article_once(as_user, editor, in_review):
     assert claimed.claimed_by_id == editor.pk and claimed.claim_is_live()
     assert page.context["claim_mine"] and page.context["claim_left"]
     client.get(review(article))
-    assert len(events(article, Action.CLAIM)) == 1  # held already: opening again takes nothing
+    # held already: opening again takes no new claim, it renews the lease (see test_admin_lease.py)
+    assert [e.data["renewal"] for e in events(article, Action.CLAIM)] == [False, True]
+    assert fresh(article).claimed_by_id == editor.pk
 
 
 def test_a_second_editor_sees_who_holds_it_gets_no_decision_and_changes_nothing(as_user, editor, in_review):
@@ -425,3 +428,40 @@ def test_the_page_costs_the_same_queries_with_1_and_20_events_and_checks(
     assert few == many
     with django_assert_max_num_queries(few):
         client.get(review(large))
+
+
+# --- what the author will get -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", ["ru", "en"])
+def test_the_reject_form_previews_each_reasons_letter_in_the_authors_language(
+    as_user, editor, in_review, language
+):
+    from submissions.models import RejectionReason
+
+    article = in_review(author=UserFactory(language=language))
+    page = as_user(editor).get(review(article))
+    content = page.content.decode()
+    reasons = list(RejectionReason.objects.filter(is_active=True))
+    assert reasons
+    previews = {code: text for code, _label, text in page.context["reject_previews"]}
+    for reason in reasons:
+        expected = (
+            reason.template_for(language).replace("{title}", article.title).replace("{legal_ground}", "")
+        )
+        assert previews[reason.code] == expected  # exactly what article_reject() sends without a message
+        assert escape(expected) in content
+    # the request-changes template, in the author's language, names the article
+    template = page.context["changes_template"]
+    assert article.title in template
+    assert ("Здравствуйте" in template) == (language == "ru") and ("Hello" in template) == (language == "en")
+    assert 'id="changes-template"' in content and 'data-desk-into="id_request_changes_message"' in content
+
+
+def test_the_rejected_author_gets_the_previewed_letter(as_user, editor, in_review):
+    article = in_review()
+    client = as_user(editor)
+    page = client.get(review(article))
+    preview = dict((code, text) for code, _label, text in page.context["reject_previews"])["duplicate"]
+    decide(client, article, "reject", reason_code="duplicate")
+    assert events(article, Action.REJECT)[0].message == preview
