@@ -1,7 +1,7 @@
 """The physical floor for the feed: the same SQL as the feed API, run through psycopg and dumped with orjson, in
 a bare WSGI app served by the same gunicorn settings. No Django, no serializers, no middleware.
 
-The statements of page 1 and of search are the API's own, compiled by Django (bench/inproc.py `sql`) and read
+The statement of page 1 is the API's own, compiled by Django (bench/inproc.py `sql`) and read
 from the file named by BENCH_SQL; the deep page's keyset statement is written out below."""
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ def application(environ: dict[str, Any], start_response: Any) -> list[bytes]:
     params = {k: v[0] for k, v in parse_qs(environ.get("QUERY_STRING", "")).items()}
     with _connection().cursor() as cursor:
         name = environ.get("PATH_INFO", "/").strip("/")
-        if name in STATEMENTS:  # the API's own statement: page 1, or a search
+        if name in STATEMENTS:  # the API's own statement of page 1
             statement, values = STATEMENTS[name]
             cursor.execute(statement, values)
         elif "before" in params:  # keyset: the page after (published_at, id)

@@ -6,6 +6,7 @@ process of its own started by bench/run.py, printing one JSON object:
     python -m bench.inproc neardup                  near-duplicate lookup for one submission vs brute-force Jaccard
     python -m bench.inproc claimers N               8 editors' processes calling services.claim_next until N
     python -m bench.inproc sql                      the SQL the feed API runs, for the baseline to run by hand
+    python -m bench.inproc search [ROUNDS]          search's first page against the feed's, in process (any database)
 """
 
 from __future__ import annotations
@@ -147,14 +148,52 @@ def neardup(lookups: int = 200, sample: int = 2000) -> dict[str, Any]:
 
 
 def sql() -> dict[str, Any]:
-    """The statements behind the feed API's lists, compiled by Django exactly as the API runs them (page size 20,
-    plus the one row that tells whether there is a next page): the baseline runs the same SQL by hand."""
+    """The statement behind the feed API's first page, compiled by Django exactly as the API runs it (page size
+    20, plus the one row that tells whether there is a next page): the baseline runs the same SQL by hand."""
     from newsroom.publishing import selectors
 
-    out = {}
-    for name, q in (("feed", None), ("search_selective", "месторождение нефти"), ("search_broad", "город")):
-        statement, params = selectors.feed_rows(selectors.FeedFilters(q=q))[:21].query.sql_with_params()
-        out[name] = [statement, [str(p) if not isinstance(p, (int, float)) else p for p in params]]
+    statement, params = selectors.feed_rows(selectors.FeedFilters())[:21].query.sql_with_params()
+    return {"feed": [statement, [str(p) if not isinstance(p, (int, float)) else p for p in params]]}
+
+
+SEARCHES = ("месторождение нефти", "город", "освоении месторождения")
+
+
+def search(rounds: int = 50) -> dict[str, Any]:
+    """Search in the app's own process, on whatever database the settings name (the embedded SQLite too): each
+    query's first page `rounds` times against the feed's first page — as rows (21, as the API asks) and as the
+    API answers it (Django's test client: the whole app without a network; a distinct query string each time, so
+    no cache answers). Milliseconds."""
+    from newsroom.publishing import selectors
+
+    def timed(filters: Any) -> dict[str, float]:
+        latencies = []
+        for _ in range(rounds):
+            started = time.perf_counter()
+            list(selectors.feed_rows(filters)[:21])
+            latencies.append((time.perf_counter() - started) * 1000)
+        return {"p50_ms": _percentile(latencies, 50), "p95_ms": _percentile(latencies, 95)}
+
+    from django.test import Client
+
+    client = Client(HTTP_HOST="localhost")
+    fresh = iter(range(10**9))
+
+    def served(path: str) -> dict[str, float]:
+        """Through the whole app (middleware, view, JSON), a distinct query string each time: uncached."""
+        latencies = []
+        for _ in range(rounds):
+            started = time.perf_counter()
+            answer = client.get(f"{path}&fresh={next(fresh)}")
+            latencies.append((time.perf_counter() - started) * 1000)
+            assert answer.status_code == 200, answer.status_code
+        return {"p50_ms": _percentile(latencies, 50), "p95_ms": _percentile(latencies, 95)}
+
+    out: dict[str, Any] = {"rows": {"feed": timed(selectors.FeedFilters())}, "api": {}}
+    out["api"]["feed"] = served("/api/v1/feed/?page_size=20")
+    for q in SEARCHES:
+        out["rows"][q] = timed(selectors.FeedFilters(q=q))
+        out["api"][q] = served(f"/api/v1/feed/?page_size=20&q={q}")
     return out
 
 
@@ -227,6 +266,7 @@ if __name__ == "__main__":
         "neardup": neardup,
         "claimers": claimers,
         "sql": sql,
+        "search": search,
     }
     result = scenarios[command](*map(int, args))
     print(json.dumps(result))

@@ -29,7 +29,8 @@ from moderation.duplicates import article_text, band_hashes, pack, shingles, sig
 from moderation.models import DuplicateBand, DuplicateSignature
 from newsroom.accounts.models import User
 from newsroom.publishing.models import SearchEntry
-from newsroom.publishing.search import config_for, fold, stems
+from newsroom.publishing.search import CONFIG
+from newsroom.publishing.search_text import fold, fts_key, stem_text
 from submissions.content import render_markdown
 from submissions.models import Article, Category, Media, Revision, Tag
 from submissions.states import RejectReason, RevisionKind, Status
@@ -59,7 +60,6 @@ def _prepare(job: tuple[int, int, int, int, float, float]) -> list[dict[str, Any
         seed=seed * 1_000_003 + offset
     )  # a stream per batch: the same N, the same corpus
     rows: list[dict[str, Any]] = []
-    stem_cache: dict[str, str] = {}
     for i, g in enumerate(generator.articles(count)):
         n = offset + i
         draw = float(generator.rng.random())
@@ -71,11 +71,6 @@ def _prepare(job: tuple[int, int, int, int, float, float]) -> list[dict[str, Any
             status = Status.DRAFT
         else:
             status = Status.PUBLISHED
-        words = []
-        for word in fold(f"{g.title} {g.lead} {g.body}").lower().replace(".", " ").split():
-            if word not in stem_cache:
-                stem_cache[word] = (stems(word) or [word])[0]
-            words.append(stem_cache[word])
         images = int(generator.rng.choice(3, p=[0.45, 0.4, 0.15]))
         rows.append(
             {
@@ -85,7 +80,8 @@ def _prepare(job: tuple[int, int, int, int, float, float]) -> list[dict[str, Any
                 "risk": float(generator.rng.random()) * 0.5,
                 "author": float(generator.rng.random()),
                 "html": render_markdown(g.body),
-                "stems": " " + " ".join(words) + " ",
+                # the embedded index's content, field by field (stems are cached per word by search_text)
+                "stems": (stem_text(fold(g.title)), stem_text(fold(g.lead)), stem_text(fold(g.body))),
                 "shingles": shingles(article_text(g.title, g.lead, g.body)),
                 "title_key": stored_title_key(g.title),
                 "images": images,
@@ -275,8 +271,17 @@ class _Loader:
             elif status == Status.PUBLISHED:
                 article.published_at = at
                 article.slug = f"news-{base + row['n'] + 1}-{int(row['at'])}"
+                title_stems, lead_stems, body_stems = row["stems"] if not self.postgres else ("", "", "")
                 entries.append(
-                    SearchEntry(article_id=article_id, config=config_for(g.language), stems=row["stems"])
+                    SearchEntry(
+                        article_id=article_id,
+                        language=g.language,
+                        published_at=at,
+                        title_stems=title_stems,
+                        lead_stems=lead_stems,
+                        body_stems=body_stems,
+                        fts_key=None if self.postgres else fts_key(at, article_id),
+                    )
                 )
             articles.append(article)
             revisions.append(
@@ -380,10 +385,10 @@ class _Loader:
         with connection.cursor() as cursor:
             cursor.execute(
                 """UPDATE publishing_searchentry e SET vector =
-                     setweight(to_tsvector(e.config::regconfig, translate(a.title, 'ёЁ', 'еЕ')), 'A')
-                  || setweight(to_tsvector(e.config::regconfig, translate(a.lead, 'ёЁ', 'еЕ')), 'B')
-                  || setweight(to_tsvector(e.config::regconfig, translate(a.body, 'ёЁ', 'еЕ')), 'C')
+                     setweight(to_tsvector(%s::regconfig, translate(a.title, 'ёЁ', 'еЕ')), 'A')
+                  || setweight(to_tsvector(%s::regconfig, translate(a.lead, 'ёЁ', 'еЕ')), 'B')
+                  || setweight(to_tsvector(%s::regconfig, translate(a.body, 'ёЁ', 'еЕ')), 'C')
                    FROM submissions_article a
                   WHERE a.id = e.article_id AND e.article_id = ANY(%s)""",
-                [article_ids],
+                [CONFIG, CONFIG, CONFIG, article_ids],
             )

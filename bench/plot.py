@@ -19,7 +19,7 @@ SERIES = {  # label: how to read the p50 (ms) off one result
     "feed page 1, uncached": lambda r: r["scenarios"]["feed_page1_uncached"]["app"]["p50_ms"],
     "deep page": lambda r: r["scenarios"]["feed_deep"]["app"]["p50_ms"],
     "search (selective)": lambda r: r["scenarios"]["search_selective"]["app"]["p50_ms"],
-    "search (selective), raw SQL": lambda r: r["scenarios"]["search_selective"]["baseline"]["p50_ms"],
+    "search (broad)": lambda r: r["scenarios"]["search_broad"]["app"]["p50_ms"],
     "claim (8 editors)": lambda r: r["scenarios"]["claim"]["app"]["p50_ms"],
     "near-duplicate lookup": lambda r: r["scenarios"]["near_duplicate"]["p50_ms"],
 }

@@ -165,10 +165,10 @@ class Article(models.Model):
             ("export_audit", "Can export the audit trail"),
         ]
         indexes = [
-            # the public feed: WHERE status='published' ORDER BY published_at DESC, id DESC
-            models.Index(
-                fields=["-published_at", "-id"], name="article_feed_idx", condition=Q(status=Status.PUBLISHED)
-            ),
+            # the public feed: WHERE status = %s ORDER BY published_at DESC, id DESC. Not a partial index on
+            # status = 'published': SQLite cannot use one for a query that passes the status as a parameter
+            # (as Django does), and fell back to sorting every published article (380 ms at 100,000)
+            models.Index(fields=["status", "-published_at", "-id"], name="article_feed_idx"),
             # the moderation queue: WHERE queue_key IS NOT NULL ORDER BY queue_key, id (claim-next, SKIP LOCKED)
             models.Index(
                 fields=["queue_key", "id"], name="article_queue_idx", condition=Q(queue_key__isnull=False)

@@ -24,7 +24,8 @@ def _filters(request: Request) -> selectors.FeedFilters:
         region=params.get("region") or None,
         author=author,
         language=params.get("language") or None,
-        q=(params.get("q") or "").strip()[:200] or None,
+        # `q` present, even blank, is a search: one with nothing to look for answers an empty page, not the feed
+        q=params["q"].strip()[:200] if "q" in params else None,
     )
 
 
@@ -51,7 +52,8 @@ class FeedApi(APIView):
     )
     def get(self, request: Request) -> Response:
         filters = _filters(request)
-        paginator: Any = CountFreeOffsetPagination() if filters.q else NewestFirstCursorPagination()
+        searching = filters.q is not None
+        paginator: Any = CountFreeOffsetPagination() if searching else NewestFirstCursorPagination()
         rows = paginator.paginate_queryset(selectors.feed_rows(filters), request, view=self)
         tags = selectors.tags_of([row["id"] for row in rows])
         return paginator.get_paginated_response(feed_items(rows, tags))

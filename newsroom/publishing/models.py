@@ -22,12 +22,14 @@ class PublicationClock(models.Model):
 
 
 class SearchEntry(models.Model):
-    """The full-text index of one public article (published; a retraction removes it).
+    """The full-text index of one public article (published; a retraction removes it), with what a search needs
+    to pick and order its matches without the article's row: its language and publication time.
 
-    On PostgreSQL `vector` is a stored tsvector — title weighted A, lead B, body C — built with the text
-    search configuration of the article's language (russian / english / simple) and searched through a GIN
-    index. `stems` holds the same words as Snowball stems for the SQLite fallback (same API, simpler ranking).
-    Both are built from text with «ё» folded to «е»."""
+    PostgreSQL: `vector`, a stored tsvector in the `russian` configuration (Russian and English stems) — title
+    weighted A, lead B, body C — under a GIN index. The embedded default (SQLite): the same stems as text, one
+    column per field, which triggers copy into the FTS5 table publishing_search_fts (migration 0004) whenever the
+    entry is written, under the row id `fts_key`. newsroom.publishing.search writes one or the other. (A later
+    migration that rebuilds this table on SQLite must create those triggers again.)"""
 
     article = models.OneToOneField(
         "submissions.Article",
@@ -36,14 +38,26 @@ class SearchEntry(models.Model):
         related_name="search_entry",
         verbose_name=_("article"),
     )
-    config = models.CharField(_("text search configuration"), max_length=20)
+    language = models.CharField(_("language"), max_length=8, blank=True, default="")
+    published_at = models.DateTimeField(_("published"), null=True)
     vector = SearchVectorField(_("search vector"), null=True)
-    stems = models.TextField(_("stems"), blank=True)
+    title_stems = models.TextField(_("title stems"), blank=True, default="")
+    lead_stems = models.TextField(_("lead stems"), blank=True, default="")
+    body_stems = models.TextField(_("body stems"), blank=True, default="")
+    # SQLite: the FTS5 row's id, in publication order (search.fts_key), so that the newest matches are the
+    # index's own order and a search stops after the window instead of sorting every match
+    fts_key = models.BigIntegerField(_("full-text row"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         verbose_name = _("search entry")
         verbose_name_plural = _("search entries")
+        indexes = [models.Index(fields=["-published_at", "-article"], name="search_recent_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fts_key"], condition=models.Q(fts_key__isnull=False), name="search_fts_key_unique"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"search entry of {self.article_id}"

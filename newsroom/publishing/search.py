@@ -1,46 +1,50 @@
-"""Full-text search of published articles.
+"""Full-text search of published articles, on PostgreSQL and on the embedded default (SQLite).
 
-PostgreSQL: a stored, weighted tsvector per article (SearchEntry.vector; GIN index) in the configuration of the
-article's language — `russian` (Snowball stemming: «месторождения» finds «месторождение»), `english`, `simple`
-for the other languages — and `websearch_to_tsquery` in each configuration, ranked by ts_rank (title > lead >
-body). SQLite: the same words as Snowball stems in SearchEntry.stems, every query word must match, newest first.
-Both fold «ё» to «е» on both sides.
+What a search answers: among the newest WINDOW (1,000) articles that match the query, the best matches first —
+words in the title outweigh the lead, which outweighs the body (5 : 2 : 1) — newer first among equals. Ranking
+every match would cost as much as there are matches (a broad query matches most of the archive); the window bounds
+that work, and the newest matches are what a news reader looks for. Older matches are found with narrower words or
+the feed's filters (section, tag, region, author, language).
+
+- PostgreSQL: one `@@` of the query (to_tsquery in the `russian` configuration, built from the parsed query) on
+  the entries' tsvector (GIN), the window taken newest first from the entries alone (their published_at and
+  language: no join with the articles unless a filter needs one), then ts_rank over the window only.
+- SQLite: the FTS5 table of the entries' stems (migration 0004), whose row ids are in publication order
+  (search_text.fts_key): the window is the index's first rows walked newest first, then bm25 with the same field
+  weights over the window only.
+
+The words — cutting, stop words, stemming, «ё», the query's syntax — are search_text's, the same for both.
 """
 
 from __future__ import annotations
 
-import re
+from collections.abc import Iterator
 from typing import Any
 
-import snowballstemmer
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import F, Q, QuerySet, Value
+from django.db.models import QuerySet
 
 from newsroom.publishing.models import SearchEntry
+from newsroom.publishing.search_text import Query, fold, fts_key, parse, stem_text, to_fts5, to_tsquery
+from newsroom.publishing.search_text import stems as stems  # migration 0002 imports it from here
 from submissions.models import Article
 from submissions.states import Status
 
-CONFIGS = {"ru": "russian", "en": "english"}  # any other language: "simple"
-_WORD = re.compile(r"\w+", re.UNICODE)
-_STEMMERS = {"russian": snowballstemmer.stemmer("russian"), "english": snowballstemmer.stemmer("english")}
+WINDOW = 1000
+CONFIG = "russian"  # Cyrillic words: the Russian stemmer; ASCII words: the English one; numbers as they are
+WEIGHTS = (
+    5.0,
+    2.0,
+    1.0,
+)  # title, lead, body (ts_rank's default A/B/C weights 1.0/0.4/0.2 are the same ratio)
 
 
 def config_for(language: str) -> str:
-    return CONFIGS.get(language, "simple")
+    """The text search configuration of every entry, whatever its language (migration 0002 imports this)."""
+    return CONFIG
 
 
-def fold(text: str) -> str:
-    return text.replace("ё", "е").replace("Ё", "Е")
-
-
-def stems(text: str) -> list[str]:
-    """Words as stems in both stemmers' views (an article in one language quotes words of the other)."""
-    out: list[str] = []
-    for word in _WORD.findall(fold(text).lower()):
-        stemmer = _STEMMERS["russian"] if re.search("[а-я]", word) else _STEMMERS["english"]
-        out.append(stemmer.stemWord(word))
-    return out
+# --- the index ---------------------------------------------------------------------------------------------------
 
 
 def index_article(article: Article) -> None:
@@ -48,18 +52,26 @@ def index_article(article: Article) -> None:
     if article.status != Status.PUBLISHED:
         SearchEntry.objects.filter(article_id=article.pk).delete()
         return
-    config = config_for(article.language)
     title, lead, body = fold(article.title), fold(article.lead), fold(article.body)
-    entry, _created = SearchEntry.objects.update_or_create(
-        article_id=article.pk,
-        defaults={"config": config, "stems": " " + " ".join(stems(f"{title} {lead} {body}")) + " "},
-    )
-    if connection.vendor == "postgresql":
-        SearchEntry.objects.filter(pk=entry.pk).update(
-            vector=SearchVector(Value(title), weight="A", config=config)
-            + SearchVector(Value(lead), weight="B", config=config)
-            + SearchVector(Value(body), weight="C", config=config)
+    fields: dict[str, Any] = {"language": article.language, "published_at": article.published_at}
+    postgres = connection.vendor == "postgresql"
+    if not postgres:  # the FTS5 table's content (the triggers copy it there)
+        fields.update(
+            title_stems=stem_text(title),
+            lead_stems=stem_text(lead),
+            body_stems=stem_text(body),
+            fts_key=fts_key(article.published_at, article.pk),
         )
+    SearchEntry.objects.update_or_create(article_id=article.pk, defaults=fields)
+    if postgres:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE publishing_searchentry SET vector = "
+                "setweight(to_tsvector(%s::regconfig, %s), 'A') || "
+                "setweight(to_tsvector(%s::regconfig, %s), 'B') || "
+                "setweight(to_tsvector(%s::regconfig, %s), 'C') WHERE article_id = %s",
+                [CONFIG, title, CONFIG, lead, CONFIG, body, article.pk],
+            )
 
 
 def index_article_id(article_id: int) -> None:
@@ -70,28 +82,89 @@ def index_article_id(article_id: int) -> None:
         index_article(article)
 
 
-def search(qs: QuerySet[Article], q: str) -> QuerySet[Article]:
-    """`qs` (published articles) narrowed to the matches of `q`, best first (PostgreSQL) or newest first."""
-    q = fold(q).strip()
-    if not q:
-        return qs.none()
-    if connection.vendor == "postgresql":
-        queries = {
-            cfg: SearchQuery(q, config=cfg, search_type="websearch")
-            for cfg in ("russian", "english", "simple")
-        }
-        match = Q()
-        for cfg, query in queries.items():
-            match |= Q(search_entry__config=cfg, search_entry__vector=query)
-        combined: Any = queries["russian"] | queries["english"] | queries["simple"]
-        return (
-            qs.filter(match)
-            .annotate(rank=SearchRank(F("search_entry__vector"), combined))
-            .order_by("-rank", "-published_at", "-id")
-        )
-    words = stems(q)
-    if not words:
-        return qs.none()
-    for word in words:
-        qs = qs.filter(search_entry__stems__contains=f" {word}")
-    return qs.order_by("-published_at", "-id")
+# --- the search --------------------------------------------------------------------------------------------------
+
+# the query is written out twice, not shared through a CTE: as a constant the planner reads its selectivity from
+# the column's statistics and walks search_recent_idx newest first for a common word (stopping at the window),
+# or takes the GIN index for a rare one; behind a CTE it guessed, and sorted every match of a broad query
+_PG_WINDOW = """
+SELECT recent.article_id FROM (
+    SELECT e.article_id, e.published_at, e.vector FROM publishing_searchentry e
+    WHERE e.vector @@ to_tsquery(%s::regconfig, %s) {narrow}
+    ORDER BY e.published_at DESC, e.article_id DESC LIMIT %s
+) recent
+ORDER BY ts_rank(recent.vector, to_tsquery(%s::regconfig, %s)) DESC, recent.published_at DESC,
+         recent.article_id DESC
+"""
+
+_SQLITE_WINDOW = """
+SELECT article_id FROM (
+    SELECT e.article_id, publishing_search_fts.rowid AS newness, bm25(publishing_search_fts, %s, %s, %s) AS score
+    FROM publishing_search_fts JOIN publishing_searchentry e ON e.fts_key = publishing_search_fts.rowid
+    WHERE publishing_search_fts MATCH %s {narrow}
+    ORDER BY publishing_search_fts.rowid DESC LIMIT %s
+)
+ORDER BY score, newness DESC
+"""
+
+
+def _window(query: Query, *, language: str | None, within: QuerySet[Article] | None) -> list[int]:
+    """The ids of the window's articles, best first."""
+    narrow, params = "", []
+    if language:
+        narrow += " AND e.language = %s"
+        params.append(language)
+    if within is not None:  # a filter that lives on the article (section, tag, region, author)
+        sql, within_params = within.order_by().values("pk").query.sql_with_params()
+        narrow += f" AND e.article_id IN ({sql})"
+        params.extend(within_params)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            tsquery = to_tsquery(query)
+            cursor.execute(
+                _PG_WINDOW.format(narrow=narrow), [CONFIG, tsquery, *params, WINDOW, CONFIG, tsquery]
+            )
+        else:
+            cursor.execute(_SQLITE_WINDOW.format(narrow=narrow), [*WEIGHTS, to_fts5(query), *params, WINDOW])
+        return [row[0] for row in cursor.fetchall()]
+
+
+class Ranked:
+    """A search's results as the feed's paginators use them: sliced (offset pages), in the window's order. Each
+    slice reads its rows through `rows` (the caller's columns, joins and prefetches) by primary key alone — a
+    plan no database can get wrong — and keeps those still published (a retraction drops the entry in a task
+    that may not have run yet)."""
+
+    def __init__(self, rows: QuerySet[Any], ids: list[int]) -> None:
+        self.rows, self.ids = rows, ids
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self[0 : len(self.ids)])
+
+    def __getitem__(self, page: slice) -> list[Any]:
+        if not isinstance(page, slice):
+            raise TypeError("search results are read in slices")
+        ids = self.ids[page]
+        if not ids:
+            return []
+        found = {}
+        for row in self.rows.filter(pk__in=ids):
+            pk, status = (row["id"], row["status"]) if isinstance(row, dict) else (row.pk, row.status)
+            if status == Status.PUBLISHED:
+                found[pk] = row
+        return [found[i] for i in ids if i in found]
+
+
+def search(
+    rows: QuerySet[Any], q: str, *, language: str | None = None, within: QuerySet[Article] | None = None
+) -> Ranked | QuerySet[Any]:
+    """The published matches of `q`, best first, each read through `rows` (a queryset of articles with the
+    caller's columns). `language` narrows on the entries themselves; `within` (published articles narrowed by
+    the feed's other filters) narrows the window. A query with nothing to look for answers nothing."""
+    query = parse(q)
+    if query is None:
+        return rows.none()
+    return Ranked(rows, _window(query, language=language, within=within))

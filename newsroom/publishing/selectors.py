@@ -65,31 +65,40 @@ def _published(filters: FeedFilters) -> QuerySet[Article]:
     return qs
 
 
-def _ordered(qs: QuerySet[Article], filters: FeedFilters) -> QuerySet[Article]:
-    if filters.q:
-        return fulltext.search(qs, filters.q)
-    return qs.order_by("-published_at", "-id")
-
-
-def feed(filters: FeedFilters | None = None) -> QuerySet[Article]:
-    """Published articles, newest first (or best match first with `q` on PostgreSQL). A fixed number of queries
-    whatever the page size: joins for category and author, one prefetch for tags."""
-    filters = filters or FeedFilters()
+def _listed(qs: QuerySet[Article]) -> QuerySet[Article]:
     # a list item never shows the body: only the columns it does show are fetched (no TOASTed bodies read)
-    qs = (
-        _published(filters)
-        .select_related("category", "author", "cover")
+    return (
+        qs.select_related("category", "author", "cover")
         .only(*FEED_COLUMNS)
         .prefetch_related(Prefetch("tags", queryset=Tag.objects.only("name")))
     )
-    return _ordered(qs, filters)
 
 
-def feed_rows(filters: FeedFilters | None = None) -> QuerySet[Any]:
+def _search(rows: QuerySet[Any], filters: FeedFilters) -> Any:
+    """The search's ranked results (sliced by the paginators like a queryset): `rows` says how a row is read,
+    the filters that live on the article narrow the window."""
+    assert filters.q is not None
+    narrowed = any((filters.category, filters.tag, filters.region, filters.author is not None))
+    within = _published(filters) if narrowed else None
+    return fulltext.search(rows, filters.q, language=filters.language, within=within)
+
+
+def feed(filters: FeedFilters | None = None) -> Any:
+    """Published articles, newest first (or best match first with `q`). A fixed number of queries whatever the
+    page size: joins for category and author, one prefetch for tags."""
+    filters = filters or FeedFilters()
+    if filters.q is not None:
+        return _search(_listed(Article.objects.all()), filters)
+    return _listed(_published(filters)).order_by("-published_at", "-id")
+
+
+def feed_rows(filters: FeedFilters | None = None) -> Any:
     """feed() as dictionaries of FEED_VALUES, for the JSON list (the hot public read): the same rows in the same
     order, one query with the same joins, and no model instances to build. Tags come from tags_of()."""
     filters = filters or FeedFilters()
-    return _ordered(_published(filters), filters).values(*FEED_VALUES)
+    if filters.q is not None:
+        return _search(Article.objects.values(*FEED_VALUES, "status"), filters)
+    return _published(filters).values(*FEED_VALUES).order_by("-published_at", "-id")
 
 
 def tags_of(article_ids: list[int]) -> dict[int, list[str]]:
