@@ -12,7 +12,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from moderation.checks.near_duplicate import NearDuplicate, legacy_author_findings
+from moderation.check_names import legacy_author_findings
 from moderation.models import CheckResult, Outcome
 from submissions import policy
 from submissions.models import Article, RejectionReason
@@ -35,7 +35,7 @@ def author_check(result: CheckResult, lang: str) -> dict[str, Any]:
     for editors only (policy.finding_visible_to_author). A result whose every finding is for the editors shows
     as a pass: it says nothing the author could act on, and its warning would tell of another's article."""
     findings = [f for f in result.findings if policy.finding_visible_to_author(f)]
-    if result.check_name == NearDuplicate.name:
+    if result.check_name == "near_duplicate":
         findings = legacy_author_findings(findings, result.check_version)
     outcome, score = result.outcome, result.score
     if result.findings and not findings:

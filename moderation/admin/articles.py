@@ -21,7 +21,7 @@ from moderation import selectors
 from moderation.admin.actions import ModerationAdmin
 from moderation.admin.common import can_moderate, request_lang
 from moderation.admin.trail import Trail
-from moderation.checks.names import check_label
+from moderation.check_names import check_label
 from moderation.models import CheckResult
 from newsroom.accounts.actors import signed_in
 from newsroom.adminkit import ReadOnly

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy, pgettext_lazy
 
 from moderation.admin.common import YesNoFilter
-from moderation.checks.names import CHECK_NAMES, check_label
+from moderation.check_names import CHECK_NAMES, check_label
 from moderation.models import CheckResult
 from newsroom.adminkit import DeskPhrases, ReadOnly
 from submissions.models import Category, ConflictDeclaration, RejectionReason, ReviewStage

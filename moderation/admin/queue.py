@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from moderation import selectors
 from moderation.admin.actions import ModerationAdmin
 from moderation.admin.common import YesNoFilter, can_moderate
-from moderation.checks.names import check_label
+from moderation.check_names import check_label
 from moderation.models import Outcome, QueueItem
 from newsroom.accounts.actors import signed_in
 from newsroom.adminkit import ReadOnly

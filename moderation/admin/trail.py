@@ -13,7 +13,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext
 
 from moderation.admin.common import request_lang
-from moderation.checks.names import check_label
+from moderation.check_names import check_label
 from moderation.models import Outcome
 from newsroom.accounts.models import User
 from newsroom.api.text import visible

@@ -79,14 +79,3 @@ class NearDuplicate:
             return Result(Outcome.WARN, round(max(m.similarity for m in heavy), 4), findings, evidence)
 
         return Result(Outcome.PASS, 0.0, [], evidence)
-
-
-SCOPED_SINCE = 2  # results of older versions may name unpublished articles under "near_duplicate"
-
-
-def legacy_author_findings(findings: list[dict[str, str]], version: int) -> list[dict[str, str]]:
-    """What the author may see of the findings of a result recorded by `version` of this check: before
-    SCOPED_SINCE, only the copies of published articles (an overlap might name an unpublished one)."""
-    if version >= SCOPED_SINCE:
-        return findings
-    return [f for f in findings if f.get("code") == "duplicate_of_published"]

@@ -1,5 +1,5 @@
 """What an author can do about each finding of the automated checks (the timeline shows it beside the check's
-name, from moderation.checks.names)."""
+name, from moderation.check_names)."""
 
 from __future__ import annotations
 

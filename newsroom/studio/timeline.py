@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 from django.views.decorators.http import require_safe
 
-from moderation.checks.names import CHECK_NAMES
+from moderation.check_names import CHECK_NAMES
 from moderation.models import Outcome
 from moderation.timeline import timeline
 from newsroom.studio.check_advice import advice_for

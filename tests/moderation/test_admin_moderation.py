@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.html import escape
 
-from moderation.checks.names import check_label
+from moderation.check_names import check_label
 from moderation.models import CheckResult
 from moderation.selectors import review_revision
 from submissions import workflow

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.html import escape
 
-from moderation.checks.names import check_label
+from moderation.check_names import check_label
 from moderation.models import CheckResult
 from newsroom.accounts.roles import JUNIOR_EDITOR
 from submissions import workflow
