@@ -66,10 +66,15 @@ class EventInline(_ReadOnlyInline):
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).select_related("actor")
 
+    _trail: Trail | None = None  # an inline is instantiated per request: one Trail for the article's rows
+
     @admin.display(description=_("details"))
     def details(self, obj: ArticleEvent) -> str:
-        """The event's recorded data in words (moderation.admin.trail), not as raw JSON."""
-        return Trail([obj]).describe(obj) or "—"
+        """The event's recorded data in words (moderation.admin.trail), not as raw JSON. The names it cites
+        (editors, reasons, stages) are looked up once for the whole trail, not once per row."""
+        if self._trail is None:
+            self._trail = Trail(ArticleEvent.objects.filter(article_id=obj.article_id))
+        return self._trail.describe(obj) or "—"
 
 
 class CorrectionInline(_ReadOnlyInline):
