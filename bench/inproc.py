@@ -7,6 +7,7 @@ process of its own started by bench/run.py, printing one JSON object:
     python -m bench.inproc claimers N               8 editors' processes calling services.claim_next until N
     python -m bench.inproc sql                      the SQL the feed API runs, for the baseline to run by hand
     python -m bench.inproc search [ROUNDS]          search's first page against the feed's, in process (any database)
+    python -m bench.inproc cost [ROUNDS]            CPU per request in one process: the baseline, Django's floor, the feed
 """
 
 from __future__ import annotations
@@ -156,6 +157,59 @@ def sql() -> dict[str, Any]:
     return {"feed": [statement, [str(p) if not isinstance(p, (int, float)) else p for p in params]]}
 
 
+def cost(rounds: int = 500) -> dict[str, Any]:
+    """CPU time per request (ms) in this one process, whatever the machine is doing besides: the baseline's WSGI
+    app (bench/baseline.py, on its feed statement: needs BENCH_SQL, as bench/run.py writes it), then Django's
+    WSGI handler on a URL that matches no route (the floor: the middleware stack and a 404, no view), the feed's
+    page 1 as readers get it (the front cache) and uncached (a distinct query string each time)."""
+    import io
+
+    from django.core.handlers.wsgi import WSGIHandler
+
+    from bench import baseline
+
+    def start_response(status: str, headers: Any) -> None:
+        return None
+
+    def environ(path: str, query: str) -> dict[str, Any]:
+        return {
+            "REQUEST_METHOD": "GET",
+            "PATH_INFO": path,
+            "QUERY_STRING": query,
+            "SERVER_NAME": "127.0.0.1",
+            "SERVER_PORT": "80",
+            "HTTP_HOST": "127.0.0.1",
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "wsgi.input": io.BytesIO(b""),
+            "wsgi.errors": io.StringIO(),
+            "wsgi.url_scheme": "http",
+        }
+
+    handler = WSGIHandler()
+    run = str(time.time())
+    cases: dict[str, tuple[Any, str, Callable[[int], str]]] = {
+        "baseline feed page 1": (baseline.application, "/feed", lambda i: ""),
+        "Django, a URL with no route (404)": (handler, "/api/v1/no-such-route/", lambda i: ""),
+        "feed page 1, as served": (handler, "/api/v1/feed/", lambda i: "page_size=20"),
+        "feed page 1, uncached": (handler, "/api/v1/feed/", lambda i: f"page_size=20&_n={run}-{i}"),
+    }
+    import logging
+
+    logging.disable(logging.WARNING)  # the 404s are not news
+    out: dict[str, Any] = {}
+    for name, (app, path, query) in cases.items():
+        for i in range(50):  # warm: connections, caches, the front cache's entry
+            b"".join(app(environ(path, query(-1 - i)), start_response))
+        cpu, wall = time.process_time(), time.perf_counter()
+        for i in range(rounds):
+            b"".join(app(environ(path, query(i)), start_response))
+        out[name] = {
+            "cpu_ms": round((time.process_time() - cpu) / rounds * 1000, 3),
+            "wall_ms": round((time.perf_counter() - wall) / rounds * 1000, 3),
+        }
+    return out
+
+
 SEARCHES = ("месторождение нефти", "город", "освоении месторождения")
 
 
@@ -267,6 +321,7 @@ if __name__ == "__main__":
         "claimers": claimers,
         "sql": sql,
         "search": search,
+        "cost": cost,
     }
     result = scenarios[command](*map(int, args))
     print(json.dumps(result))

@@ -31,23 +31,62 @@ def not_involved(actor: User, qs: QuerySet[Article]) -> QuerySet[Article]:
     return policy.uninvolved(actor, qs)
 
 
-def working_scope(actor: User, qs: QuerySet[Article]) -> QuerySet[Article]:
-    """An editor's working languages and sections (EditorProfile); none set means everything."""
+def _profile_scope(actor: User) -> tuple[tuple[str, ...], tuple[int, ...]]:
+    """An editor's working languages and sections (EditorProfile), as id tuples; empty means everything."""
     profile = EditorProfile.objects.filter(user_id=actor.pk).first()
     if profile is None:
-        return qs
-    if profile.languages:
-        qs = qs.filter(language__in=profile.languages)
-    category_ids = list(profile.categories.values_list("pk", flat=True))
+        return (), ()
+    return tuple(profile.languages or ()), tuple(profile.categories.values_list("pk", flat=True))
+
+
+def _within(
+    qs: QuerySet[Article], languages: tuple[str, ...], category_ids: tuple[int, ...]
+) -> QuerySet[Article]:
+    if languages:
+        qs = qs.filter(language__in=languages)
     if category_ids:
         qs = qs.filter(category_id__in=category_ids)
     return qs
 
 
-def queue_for(actor: User, *, scope: str = "mine") -> QuerySet[Article]:
+def working_scope(actor: User, qs: QuerySet[Article]) -> QuerySet[Article]:
+    """An editor's working languages and sections (EditorProfile); none set means everything."""
+    return _within(qs, *_profile_scope(actor))
+
+
+@dataclass(frozen=True)
+class QueueScope:
+    """Everything that decides which waiting articles an editor may be handed, read once: equal scopes give
+    the same queue query (claim-next keeps its compiled statement per scope)."""
+
+    actor_id: int
+    declared: policy.Declared
+    may_approve_final: bool
+    languages: tuple[str, ...] = ()
+    category_ids: tuple[int, ...] = ()
+
+
+def queue_scope(actor: User, *, scope: str = "mine") -> QueueScope:
+    languages, category_ids = _profile_scope(actor) if scope == "mine" else ((), ())
+    return QueueScope(
+        actor_id=actor.pk,
+        declared=policy.declared_conflicts(actor),
+        may_approve_final=actor.has_perm(policy.APPROVE_FINAL),
+        languages=languages,
+        category_ids=category_ids,
+    )
+
+
+def queue_for(actor: User, *, scope: str = "mine", of: QueueScope | None = None) -> QuerySet[Article]:
     """The waiting articles the actor may be handed, unordered and without joins (claim-next locks from it)."""
-    qs = not_involved(actor, Article.objects.filter(queue_key__isnull=False))
-    return working_scope(actor, qs) if scope == "mine" else qs
+    of = of or queue_scope(actor, scope=scope)
+    qs = policy.uninvolved(
+        actor,
+        Article.objects.filter(queue_key__isnull=False),
+        declared=of.declared,
+        may_approve_final=of.may_approve_final,
+    )
+    return _within(qs, of.languages, of.category_ids)
 
 
 @dataclass

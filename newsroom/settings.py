@@ -83,6 +83,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",  # SECURE_CSP below
+    # a guest's public answer (feed, feeds, reader's pages) replayed whole from the cache, before the rest
+    "newsroom.publishing.front.FrontCache",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "newsroom.api.unavailable.ServiceUnavailableMiddleware",  # database/cache down: 503 + Retry-After, not 500
     "newsroom.api.handlers.RefuseNulCharacters",  # ?q=%00: 400, not a PostgreSQL DataError

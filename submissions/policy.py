@@ -135,14 +135,22 @@ def require_uninvolved(actor: User, article: Article) -> None:
         raise DeclaredConflict()
 
 
-def uninvolved(actor: User, qs: QuerySet[Article]) -> QuerySet[Article]:
+def uninvolved(
+    actor: User,
+    qs: QuerySet[Article],
+    *,
+    declared: Declared | None = None,
+    may_approve_final: bool | None = None,
+) -> QuerySet[Article]:
     """`require_uninvolved` as a filter: leaves out the articles the actor may not decide on, and — for junior
     editors — those awaiting a second approval.
 
     The declarations are read first (one small query) and become plain id lists: an editor without any — the
-    usual case — gets no subquery at all, which keeps claim-next a single index walk."""
+    usual case — gets no subquery at all, which keeps claim-next a single index walk. A caller that has read
+    them (and the final-approval permission) already passes them in."""
     qs = qs.exclude(author_id=actor.pk).exclude(is_appeal=True, rejected_by_id=actor.pk)
-    declared = declared_conflicts(actor)
+    if declared is None:
+        declared = declared_conflicts(actor)
     if declared.authors:
         qs = qs.exclude(author_id__in=declared.authors)
     if declared.categories:
@@ -151,7 +159,9 @@ def uninvolved(actor: User, qs: QuerySet[Article]) -> QuerySet[Article]:
         qs = qs.exclude(
             Exists(Article.tags.through.objects.filter(article_id=OuterRef("pk"), tag_id__in=declared.tags))
         )
-    if not actor.has_perm(APPROVE_FINAL):
+    if may_approve_final is None:
+        may_approve_final = actor.has_perm(APPROVE_FINAL)
+    if not may_approve_final:
         qs = qs.filter(first_approved_by__isnull=True)
     return qs
 

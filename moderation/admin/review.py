@@ -143,14 +143,15 @@ def queue_url() -> str:
 
 
 def next_in_queue(actor: User, *, after: int) -> int | None:
-    """The first article of the queue (all of it, in priority order) the actor may take: free, or theirs."""
+    """The first article of the queue (all of it, in priority order, as the queue lists it) the actor may take:
+    free, or theirs."""
     now = timezone.now()
     free = Q(claimed_by__isnull=True) | Q(claim_expires_at__lte=now) | Q(claimed_by_id=actor.pk)
     pk: int | None = (
         selectors.queue_for(actor, scope="all")
         .exclude(pk=after)
         .filter(free)
-        .order_by("queue_key", "id")
+        .order_by("queue_key", "submitted_at", "id")
         .values_list("pk", flat=True)
         .first()
     )

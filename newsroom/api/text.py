@@ -34,13 +34,25 @@ def is_invisible(char: str) -> bool:
     return unicodedata.category(char) in ("Cf", "Cc") or char in _FILLERS
 
 
+# allowed characters that str.isprintable() calls unprintable (tab, line breaks, ZWNJ, ZWJ, the space separators
+# such as NO-BREAK SPACE): set aside before the quick look below
+_ALLOWED_UNPRINTABLE = re.compile("[\t\n\r\u200c\u200d\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
+
+
+def _plainly_visible(text: str) -> bool:
+    """True for nearly every text, at C speed: printable once the allowed characters are set aside, and no
+    Hangul filler (printable but blank). False means "look at each character", not "has an invisible one"."""
+    probe = text if text.isprintable() else _ALLOWED_UNPRINTABLE.sub(" ", text)
+    return probe.isprintable() and not any(filler in probe for filler in _FILLERS)
+
+
 def _spans(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in _EMOJI_TAG_SEQUENCE.finditer(text)]
 
 
 def invisible_characters(text: str) -> list[str]:
     """The invisible characters of `text`, each once, in order of appearance ("U+202E" notation)."""
-    if not text or (text.isascii() and text.isprintable()):
+    if not text or _plainly_visible(text):
         return []
     flags = _spans(text)
     found: dict[str, None] = {}
@@ -52,7 +64,7 @@ def invisible_characters(text: str) -> list[str]:
 
 def visible(text: str) -> str:
     """`text` without its invisible characters (emoji flag sequences kept)."""
-    if not text or (text.isascii() and text.isprintable()):
+    if not text or _plainly_visible(text):
         return text or ""
     flags = _spans(text)
     return "".join(

@@ -24,21 +24,33 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import condition
 
 from newsroom.publishing.models import PublicationClock
 
+_NOTHING_YET = 0, datetime(2000, 1, 1, tzinfo=UTC)
+_CLOCK_SQL = f"SELECT generation, changed_at FROM {PublicationClock._meta.db_table} WHERE id = 1"  # noqa: S608
+
 
 def public_state() -> tuple[int, datetime]:
-    clock = PublicationClock.objects.filter(pk=1).values_list("generation", "changed_at").first()
-    if clock is None:  # nothing published yet
-        return 0, datetime(2000, 1, 1, tzinfo=UTC)
-    return clock
+    # one primary-key read per public request: written out, not compiled by the ORM each time
+    with connection.cursor() as cursor:
+        cursor.execute(_CLOCK_SQL)
+        row = cursor.fetchone()
+    if row is None:  # nothing published yet
+        return _NOTHING_YET
+    generation, changed = row
+    if isinstance(changed, str):  # SQLite hands back text, in UTC
+        changed = parse_datetime(changed) or _NOTHING_YET[1]
+    if timezone.is_naive(changed):
+        changed = changed.replace(tzinfo=UTC)
+    return generation, changed
 
 
 def bump() -> None:
@@ -65,7 +77,8 @@ def _member(request: HttpRequest) -> bool:
     return user is not None and user.is_authenticated
 
 
-def _variant(request: HttpRequest) -> str:
+def variant(request: HttpRequest) -> str:
+    """What a public answer is made of: the path, the query and the reader's language."""
     raw = f"{request.path}?{request.META.get('QUERY_STRING', '')}|{reader_language(request)}"
     return hashlib.blake2b(raw.encode(), digest_size=8).hexdigest()
 
@@ -77,18 +90,26 @@ def _state(request: HttpRequest) -> tuple[int, datetime]:
     return request._public_state  # type: ignore[attr-defined]
 
 
-def _stamp(request: HttpRequest) -> str:
+def stamp(request: HttpRequest) -> str:
     """The generation and the time it began: unique even if the clock's row is ever restored to an older one."""
     generation, changed = _state(request)
     return f"{generation}.{int(changed.timestamp() * 1000)}"
 
 
 def _etag(request: HttpRequest, *args: Any, **kwargs: Any) -> str:
-    return f"{_stamp(request)}-{_variant(request)}"
+    return f"{stamp(request)}-{variant(request)}"
 
 
 def _last_modified(request: HttpRequest, *args: Any, **kwargs: Any) -> datetime:
     return _state(request)[1]
+
+
+def last_modified_of(request: HttpRequest) -> int:
+    """Last-Modified as get_conditional_response takes it (seconds)."""
+    return int(_state(request)[1].timestamp())
+
+
+FRONT_MARK = "_public_front"
 
 
 def public(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -104,15 +125,18 @@ def public(view: Callable[..., Any]) -> Callable[..., Any]:
             patch_cache_control(response, private=True, no_cache=True)
             patch_vary_headers(response, ["Cookie"])
             return response
-        key = f"public:{_stamp(request)}:{_variant(request)}"
-        cached = cache.get(key)
+        setattr(request, FRONT_MARK, True)  # a guest's answer: newsroom.publishing.front may replay it
+        # behind the front cache, that cache keeps the whole answer; without it (a HEAD), this one the body
+        front = getattr(request, "front_cache", False)
+        key = f"public:{stamp(request)}:{variant(request)}"
+        cached = None if front else cache.get(key)
         if cached is not None:
             response = HttpResponse(cached["content"], status=cached["status"], content_type=cached["type"])
         else:
             response = view(request, *args, **kwargs)
             if hasattr(response, "render") and callable(response.render):
                 response = response.render()
-            if response.status_code == 200 and not getattr(response, "streaming", False):
+            if not front and response.status_code == 200 and not getattr(response, "streaming", False):
                 cache.set(
                     key,
                     {"content": response.content, "status": 200, "type": response["Content-Type"]},
