@@ -325,6 +325,12 @@ def _autovacuum_on(url: str) -> Iterator[bool]:
             with psycopg.connect(admin, autocommit=True) as conn:
                 conn.execute("ALTER SYSTEM RESET autovacuum")
                 conn.execute("SELECT pg_reload_conf()")
+                # a worker already at work finishes its table: wait, so the next scenarios run without it
+                started = time.monotonic()
+                while time.monotonic() - started < 300 and conn.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'"
+                ).fetchone() != (0,):
+                    time.sleep(2)
 
 
 def _celery(env: dict[str, str]) -> subprocess.Popen[bytes]:
