@@ -1,8 +1,9 @@
-"""The guests' front cache: a public answer replayed whole — status, headers, body — before any other middleware.
+"""The guests' front cache: a public answer replayed whole — status, headers, body — before the rest of the stack.
 
 `caching.public` decides what is public and shareable: a guest's GET of a public view (the feed API, the feeds,
-the reader's pages). This middleware, first in MIDDLEWARE, keeps such an answer exactly as it left the stack —
-the security, CSP, language and caching headers included — under the request's variant (path, query, reader's
+the reader's pages). This middleware, right after the security and CSP middleware (which still see every request
+and set their headers on every answer), keeps such an answer exactly as it left the stack — the language and
+caching headers included — under the request's variant (path, query, reader's
 language: `caching.variant`) with the publication stamp it was made for. A later guest asking for the same
 variant gets it back after one primary-key read of the publication clock and one cache read, without sessions,
 locale negotiation, URL resolution, the view or its queries; a stale stamp (something was published or
