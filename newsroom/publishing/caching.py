@@ -78,9 +78,12 @@ def _member(request: HttpRequest) -> bool:
 
 
 def variant(request: HttpRequest) -> str:
-    """What a public answer is made of: the path, the query and the reader's language."""
-    raw = f"{request.path}?{request.META.get('QUERY_STRING', '')}|{reader_language(request)}"
-    return hashlib.blake2b(raw.encode(), digest_size=8).hexdigest()
+    """What a public answer is made of: the path, the query and the reader's language. Computed once per request
+    (the front cache's key, then this cache's key and the ETag)."""
+    if not hasattr(request, "_public_variant"):
+        raw = f"{request.path}?{request.META.get('QUERY_STRING', '')}|{reader_language(request)}"
+        request._public_variant = hashlib.blake2b(raw.encode(), digest_size=8).hexdigest()  # type: ignore[attr-defined]
+    return request._public_variant  # type: ignore[attr-defined]
 
 
 def _state(request: HttpRequest) -> tuple[int, datetime]:

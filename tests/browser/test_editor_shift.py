@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 from django.contrib import admin
 from django.core.management import call_command
+from django.db import OperationalError
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -46,10 +47,21 @@ def _shot(page: Any, step: str) -> Path:
 
 
 def _eventually(check: Callable[[], bool], seconds: float = 10) -> bool:
-    """Polls the database for what the browser's request (a beacon, a timer's fetch) has done."""
+    """Polls the database for what the browser's request (a beacon, a timer's fetch) has done. On the embedded
+    SQLite the live server's thread shares the test's in-memory database: a read that meets its write in
+    progress is refused ("database table is locked") and is simply tried again."""
+
+    def looked() -> bool:
+        try:
+            return check()
+        except OperationalError as exc:
+            if "locked" not in str(exc):
+                raise
+            return False
+
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        if check():
+        if looked():
             return True
         time.sleep(0.1)
     return check()

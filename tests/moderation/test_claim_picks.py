@@ -3,7 +3,11 @@ between two claims — a conflict declared, working languages set — the next c
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+import time_machine
+from django.utils import timezone
 
 from moderation import services
 from submissions.models import Article
@@ -37,11 +41,6 @@ def test_working_languages_set_between_two_claims_are_followed(api, editor, queu
 
 
 def test_an_expired_lease_is_picked_by_the_time_of_each_claim(editor, queued):
-    from datetime import timedelta
-
-    import time_machine
-    from django.utils import timezone
-
     article = queued()
     other = type(editor).objects.get(pk=editor.pk)  # the same editor, as a second web worker would load it
     assert services.claim_next(editor, scope="all").pk == article.pk

@@ -4,7 +4,8 @@ same bytes and headers; a new publication, a member's session or a foreign Host 
 from __future__ import annotations
 
 import pytest
-from django.test import Client
+from django.core.cache import cache
+from django.test import Client, RequestFactory
 
 from newsroom.publishing import caching
 from tests.factories import ArticleFactory, UserFactory
@@ -32,9 +33,7 @@ def published(editor):
 
 
 @pytest.mark.parametrize("url", ["/api/v1/feed/", "/api/v1/feed/?page_size=5", "/", "/feed/rss/"])
-def test_a_guest_gets_the_same_answer_from_one_clock_read(
-    published, url, django_assert_num_queries, settings
-):
+def test_a_guest_gets_the_same_answer_from_one_clock_read(published, url, django_assert_num_queries):
     client = Client()
     first = client.get(url)
     assert first.status_code == 200
@@ -74,7 +73,7 @@ def test_languages_are_kept_apart(published):
         assert "Новости" in ru.content.decode() and "News" in en.content.decode()
 
 
-def test_a_member_is_never_served_a_guests_answer(published, django_assert_max_num_queries):
+def test_a_member_is_never_served_a_guests_answer(published):
     guest = Client()
     guest.get("/")
     guest.get("/")
@@ -93,12 +92,10 @@ def test_a_foreign_host_is_refused_not_replayed(published):
     assert Client(HTTP_HOST="evil.example").get("/api/v1/feed/").status_code == 400
 
 
-def test_nothing_but_a_public_views_answer_is_kept(published, django_assert_max_num_queries):
+def test_nothing_but_a_public_views_answer_is_kept(published):
     client = Client()
     client.get("/api/v1/categories/")
     client.get("/api/v1/categories/")
-    from django.core.cache import cache
-
     assert cache.get(f"front:{_variant('/api/v1/categories/')}") is None
     assert cache.get(f"front:{_variant('/api/v1/feed/')}") is None
     client.get("/api/v1/feed/")
@@ -106,7 +103,5 @@ def test_nothing_but_a_public_views_answer_is_kept(published, django_assert_max_
 
 
 def _variant(path: str) -> str:
-    from django.test import RequestFactory
-
     request = RequestFactory().get(path)
     return caching.variant(request)
