@@ -145,6 +145,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 else:
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
+    # Django binds parameters on the client, which never prepares; the feed list's statement is bound on the
+    # server (newsroom.publishing.listing) and, with this, prepared on a connection's first run of it: planned
+    # once per connection. Off behind a pooler that cannot carry prepared statements (PgBouncer in transaction
+    # mode before 1.21, or without max_prepared_statements).
+    DATABASES["default"]["OPTIONS"]["prepare_threshold"] = (
+        0 if env.bool("DB_PREPARED_STATEMENTS", default=True) else None
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: broker and cache; unset means eager tasks and a local-memory cache -------------------------------

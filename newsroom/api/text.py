@@ -37,13 +37,17 @@ def is_invisible(char: str) -> bool:
 # allowed characters that str.isprintable() calls unprintable (tab, line breaks, ZWNJ, ZWJ, the space separators
 # such as NO-BREAK SPACE): set aside before the quick look below
 _ALLOWED_UNPRINTABLE = re.compile("[\t\n\r\u200c\u200d\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
+_FILLER = re.compile(f"[{''.join(sorted(_FILLERS))}]")
 
 
 def _plainly_visible(text: str) -> bool:
     """True for nearly every text, at C speed: printable once the allowed characters are set aside, and no
     Hangul filler (printable but blank). False means "look at each character", not "has an invisible one"."""
-    probe = text if text.isprintable() else _ALLOWED_UNPRINTABLE.sub(" ", text)
-    return probe.isprintable() and not any(filler in probe for filler in _FILLERS)
+    if not text.isprintable():
+        text = _ALLOWED_UNPRINTABLE.sub(" ", text)
+        if not text.isprintable():
+            return False
+    return _FILLER.search(text) is None
 
 
 def _spans(text: str) -> list[tuple[int, int]]:

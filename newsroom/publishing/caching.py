@@ -63,13 +63,19 @@ def bump() -> None:
 
 def reader_language(request: HttpRequest) -> str:
     """The language of a public answer: the one chosen with the site's switch (the language cookie, if it names
-    one of ours), else Accept-Language (Django's negotiation). Nothing else of the request."""
+    one of ours), else Accept-Language (Django's negotiation). Nothing else of the request. Negotiated once per
+    request (the front cache's key, then the view's language)."""
+    known: str | None = getattr(request, "_reader_language", None)
+    if known is not None:
+        return known
     headers_only = HttpRequest()
     headers_only.META = {"HTTP_ACCEPT_LANGUAGE": request.META.get("HTTP_ACCEPT_LANGUAGE", "")}
     chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
     if chosen in {code for code, _name in settings.LANGUAGES}:
         headers_only.COOKIES = {settings.LANGUAGE_COOKIE_NAME: chosen}
-    return translation.get_language_from_request(headers_only)
+    language = translation.get_language_from_request(headers_only)
+    request._reader_language = language  # type: ignore[attr-defined]
+    return language
 
 
 def _member(request: HttpRequest) -> bool:

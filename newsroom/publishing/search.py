@@ -1,6 +1,6 @@
 """Full-text search of published articles, on PostgreSQL and on the embedded default (SQLite).
 
-What a search answers: among the newest WINDOW (500) articles that match the query, the best matches first —
+What a search answers: among the newest WINDOW (200) articles that match the query, the best matches first —
 words in the title outweigh the lead, which outweighs the body (5 : 2 : 1) — newer first among equals. Ranking
 every match would cost as much as there are matches (a broad query matches most of the archive); the window bounds
 that work, and the newest matches are what a news reader looks for. Older matches are found with narrower words or
@@ -18,7 +18,7 @@ The words — cutting, stop words, stemming, «ё», the query's syntax — are 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from django.db import connection
@@ -30,9 +30,9 @@ from newsroom.publishing.search_text import stems as stems  # migration 0002 imp
 from submissions.models import Article
 from submissions.states import Status
 
-WINDOW = (
-    500  # 25 pages of 20: more than readers page through; the walk to find them costs about 1/density rows
-)
+# 10 pages of 20: more than readers page through; the walk to find them costs about WINDOW/density rows (500, the
+# first choice, cost 2.3x as much: docs/benchmarks.md)
+WINDOW = 200
 CONFIG = "russian"  # Cyrillic words: the Russian stemmer; ASCII words: the English one; numbers as they are
 WEIGHTS = (
     5.0,
@@ -131,13 +131,17 @@ def _window(query: Query, *, language: str | None, within: QuerySet[Article] | N
         return [row[0] for row in cursor.fetchall()]
 
 
+Reader = QuerySet[Any] | Callable[[list[int]], Iterable[Any]]
+
+
 class Ranked:
     """A search's results as the feed's paginators use them: sliced (offset pages), in the window's order. Each
-    slice reads its rows through `rows` (the caller's columns, joins and prefetches) by primary key alone — a
-    plan no database can get wrong — and keeps those still published (a retraction drops the entry in a task
-    that may not have run yet)."""
+    slice reads its rows through `rows` (the caller's columns, joins and prefetches: a queryset, or a function
+    of the ids such as newsroom.publishing.listing's statement) by primary key alone — a plan no database can
+    get wrong — and keeps those still published (a retraction drops the entry in a task that may not have run
+    yet)."""
 
-    def __init__(self, rows: QuerySet[Any], ids: list[int]) -> None:
+    def __init__(self, rows: Reader, ids: list[int]) -> None:
         self.rows, self.ids = rows, ids
 
     def __len__(self) -> int:
@@ -153,7 +157,7 @@ class Ranked:
         if not ids:
             return []
         found = {}
-        for row in self.rows.filter(pk__in=ids):
+        for row in self.rows(ids) if callable(self.rows) else self.rows.filter(pk__in=ids):
             pk, status = (row["id"], row["status"]) if isinstance(row, dict) else (row.pk, row.status)
             if status == Status.PUBLISHED:
                 found[pk] = row
@@ -161,12 +165,12 @@ class Ranked:
 
 
 def search(
-    rows: QuerySet[Any], q: str, *, language: str | None = None, within: QuerySet[Article] | None = None
-) -> Ranked | QuerySet[Any]:
+    rows: Reader, q: str, *, language: str | None = None, within: QuerySet[Article] | None = None
+) -> Ranked | QuerySet[Any] | list[Any]:
     """The published matches of `q`, best first, each read through `rows` (a queryset of articles with the
     caller's columns). `language` narrows on the entries themselves; `within` (published articles narrowed by
     the feed's other filters) narrows the window. A query with nothing to look for answers nothing."""
     query = parse(q)
     if query is None:
-        return rows.none()
+        return [] if callable(rows) else rows.none()
     return Ranked(rows, _window(query, language=language, within=within))

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
+from newsroom.api.inputs import query_int
 from newsroom.publishing import search as fulltext
 from submissions.errors import NotFound
 from submissions.models import Article, Correction, Media, Source, Tag
@@ -74,13 +75,32 @@ def _listed(qs: QuerySet[Article]) -> QuerySet[Article]:
     )
 
 
+def feed_filters(request: Any) -> FeedFilters:
+    """The feed's filters from a request's query (`request.query_params`); an author that is no whole number is
+    a 400 (newsroom.api.inputs.query_int)."""
+    params = request.query_params
+    return FeedFilters(
+        category=params.get("category") or None,
+        tag=params.get("tag") or None,
+        region=params.get("region") or None,
+        author=query_int(request, "author"),
+        language=params.get("language") or None,
+        # `q` present, even blank, is a search: one with nothing to look for answers an empty page, not the feed
+        q=params["q"].strip()[:200] if "q" in params else None,
+    )
+
+
+def within(filters: FeedFilters) -> QuerySet[Article] | None:
+    """The published articles a search is narrowed to by the filters that live on the article, if any."""
+    narrowed = any((filters.category, filters.tag, filters.region, filters.author is not None))
+    return _published(filters) if narrowed else None
+
+
 def _search(rows: QuerySet[Any], filters: FeedFilters) -> Any:
     """The search's ranked results (sliced by the paginators like a queryset): `rows` says how a row is read,
     the filters that live on the article narrow the window."""
     assert filters.q is not None
-    narrowed = any((filters.category, filters.tag, filters.region, filters.author is not None))
-    within = _published(filters) if narrowed else None
-    return fulltext.search(rows, filters.q, language=filters.language, within=within)
+    return fulltext.search(rows, filters.q, language=filters.language, within=within(filters))
 
 
 def feed(filters: FeedFilters | None = None) -> Any:
