@@ -23,6 +23,19 @@ class FeedApi(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
 
+    @classmethod
+    def as_view(cls, **initkwargs: Any) -> Any:
+        """DRF's view, in front of which newsroom.publishing.listing answers the ordinary GETs (the same JSON,
+        without DRF's per-request work); what it leaves — a refusal, another method — DRF answers."""
+        drf = super().as_view(**initkwargs)
+
+        @wraps(drf)  # its attributes too: the schema generator finds the APIView through them
+        def view(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+            answer = listing.page(request)
+            return answer if answer is not None else drf(request, *args, **kwargs)
+
+        return view
+
     @extend_schema(
         parameters=[
             OpenApiParameter("category", description="category slug", required=False, type=str),
@@ -37,19 +50,6 @@ class FeedApi(APIView):
         operation_id="v1_feed_list",
         tags=["feed"],
     )
-    @classmethod
-    def as_view(cls, **initkwargs: Any) -> Any:
-        """DRF's view, in front of which newsroom.publishing.listing answers the ordinary GETs (the same JSON,
-        without DRF's per-request work); what it leaves — a refusal, another method — DRF answers."""
-        drf = super().as_view(**initkwargs)
-
-        @wraps(drf)  # its attributes too: the schema generator finds the APIView through them
-        def view(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-            answer = listing.page(request)
-            return answer if answer is not None else drf(request, *args, **kwargs)
-
-        return view
-
     def get(self, request: Request) -> Response:
         filters = selectors.feed_filters(request)
         searching = filters.q is not None

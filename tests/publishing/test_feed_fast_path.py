@@ -241,3 +241,14 @@ def test_postgresql_prepares_the_page_statement(api, ties):
         )
         prepared = [row[0] for row in cursor.fetchall()]
     assert prepared, "the page statement was never prepared on the server"
+
+
+def test_the_schema_still_describes_the_feed_list(api):
+    """FeedApi.as_view puts the fast list in front of DRF's view: the operation keeps its id and parameters."""
+    schema = api().get("/api/schema/", HTTP_ACCEPT="application/json")
+    assert schema.status_code == 200
+    operation = schema.json()["paths"]["/api/v1/feed/"]["get"]
+    assert operation["operationId"] == "v1_feed_list"
+    assert {"category", "tag", "region", "author", "language", "q", "page_size"} <= {
+        parameter["name"] for parameter in operation["parameters"]
+    }
